@@ -1,0 +1,34 @@
+# Makefile: the README's commands. Each target installs what is missing first.
+.PHONY: deps serve test probe dist release bench clean
+
+PORT ?= 8080
+export NODE_PATH := /usr/share/nodejs
+
+deps:
+	@bash .ci/install-deps.sh
+
+## serve: build the WASM Release page and serve it on http://127.0.0.1:$(PORT)/
+serve: deps
+	cmake --preset wasm >/dev/null
+	cmake --build --preset wasm
+	node web/serve.mjs build/wasm/wasm $(PORT)
+
+## test: build native (Debug, ASan+UBSan), WASM (Release) and run every test
+test: deps
+	@bash tests/run_all.sh
+
+## probe: build headroom-probe at build/native/bin/headroom-probe
+probe: deps
+	cmake --preset native >/dev/null
+	cmake --build --preset native --target headroom-probe
+
+## dist: the static page in dist/, ready for any static host
+dist: deps
+	cmake --preset wasm >/dev/null
+	cmake --build --preset wasm
+	rm -rf dist && mkdir -p dist
+	cp build/wasm/wasm/index.html build/wasm/wasm/app.js build/wasm/wasm/style.css \
+	   build/wasm/wasm/headroom.js build/wasm/wasm/headroom.wasm dist/
+
+clean:
+	rm -rf build dist

@@ -1,0 +1,56 @@
+// estimate.h: the `estimate` scenario contract (shared/calibration/README.md): a scenario in,
+// a prediction out, each as one JSON object.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "headroom/catalog.h"
+#include "headroom/memory.h"
+#include "headroom/model.h"
+#include "headroom/setup.h"
+#include "headroom/speed.h"
+#include "headroom/workload.h"
+
+namespace headroom {
+
+/// A scenario with every name resolved against the catalog.
+struct Scenario {
+    std::string id;
+    std::string model_name;
+    ModelArch arch;
+    Setup setup;
+    int64_t prompt_tokens = 0;
+    int64_t gen_tokens = 0;
+    Workload workload;
+};
+
+struct ScenarioResult {
+    Scenario scenario;
+    std::string error;
+    bool ok() const { return error.empty(); }
+};
+
+/// Parses one scenario object (JSON text). Bad or impossible values give an error naming the field.
+ScenarioResult parse_scenario(std::string_view scenario_json, const Catalog& catalog);
+
+/// Everything core predicts for a scenario.
+struct Prediction {
+    std::string id;
+    MemoryBreakdown memory;
+    SpeedEstimate speed;
+    Assessment assessment;
+    std::string error;  ///< set when the scenario was bad; then no figures
+};
+
+/// Runs the memory, speed and verdict models on a parsed scenario.
+Prediction predict(const Scenario& scenario);
+
+/// The prediction as the contract's JSON object (one line).
+std::string prediction_json(const Prediction& prediction);
+
+/// Parse, predict and serialise one scenario line; never throws. Bad lines give an error object.
+std::string estimate_line(std::string_view scenario_json, const Catalog& catalog);
+
+}  // namespace headroom

@@ -1,0 +1,21 @@
+// hardware.h: a device as the estimator sees it, from the catalog, a custom entry or a probe profile.
+#pragma once
+
+#include <string>
+
+namespace headroom {
+
+/// One accelerator (or a CPU system). Rates are per device, in bytes/s and FLOP/s.
+struct Hardware {
+    std::string id;
+    std::string name;
+    std::string backend = "cuda";   ///< cuda, rocm, metal, vulkan, sycl, cpu
+    double memory_bytes = 0;        ///< memory of one device
+    double bandwidth_bytes_s = 0;   ///< peak (datasheet) or measured memory bandwidth
+    double fp16_flops = 0;          ///< dense FP16 matrix throughput; 0 when unknown
+    bool unified_memory = false;
+    double gpu_memory_share = 1.0;  ///< share of memory_bytes the GPU may use (Metal working set)
+    bool measured = false;          ///< figures come from a headroom-probe profile
+};
+
+}  // namespace headroom

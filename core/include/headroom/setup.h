@@ -1,0 +1,25 @@
+// setup.h: how a model is run: format, engine, devices, KV cache type, context and batch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "headroom/hardware.h"
+#include "headroom/kv_cache.h"
+#include "headroom/quant.h"
+
+namespace headroom {
+
+/// Everything about a run except the model itself.
+struct Setup {
+    WeightFormat format;
+    Hardware hardware;
+    int devices = 1;                 ///< identical devices the model is split over
+    std::string engine = "llama.cpp";
+    KvType kv_type = KvType::f16;
+    int64_t context = 4096;          ///< tokens of context allocated per sequence
+    int batch = 1;                   ///< concurrent sequences
+    int64_t weights_file_bytes = 0;  ///< when > 0, the real file size replaces the computed one
+};
+
+}  // namespace headroom

@@ -1,0 +1,22 @@
+// weights.h: bytes of the weights, as a file and as an engine places them on the device.
+#pragma once
+
+#include <cstdint>
+
+#include "headroom/model.h"
+#include "headroom/quant.h"
+
+namespace headroom {
+
+/// Weight bytes of a model in a format.
+struct WeightsBytes {
+    int64_t file_bytes = 0;          ///< the whole weight file
+    int64_t device_bytes = 0;        ///< what llama.cpp puts on the accelerator (no token embedding)
+    int64_t active_bytes = 0;        ///< bytes read per generated token (MoE: the active experts)
+    int64_t embedding_bytes = 0;     ///< token embedding table
+};
+
+/// Tensor-by-tensor weight bytes of `arch` stored as `format`.
+WeightsBytes weights_bytes(const ModelArch& arch, const WeightFormat& format);
+
+}  // namespace headroom

@@ -1,0 +1,44 @@
+// workload.h: what a person wants to do, and the verdict of a setup against it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "headroom/memory.h"
+#include "headroom/speed.h"
+
+namespace headroom {
+
+/// A workload preset (catalog/workloads.json) or a custom one.
+struct Workload {
+    std::string id = "chat";
+    std::string name = "Chat";
+    int64_t prompt_tokens = 1000;
+    int64_t gen_tokens = 500;
+    int64_t context = 8192;
+    int concurrency = 1;
+    double good_decode_tok_s = 20;    ///< per user, for runs-well
+    double usable_decode_tok_s = 8;   ///< per user, below this it is sluggish
+    double good_ttft_s = 2;           ///< for runs-well
+    double usable_ttft_s = 10;
+};
+
+/// The answer a person wants: one word, what limits it, and why.
+enum class Verdict { runs_well, usable, sluggish, too_tight, spills_to_cpu, wont_fit };
+
+/// "runs-well", "usable", ... as the estimate contract spells them.
+std::string_view verdict_name(Verdict verdict);
+
+struct Assessment {
+    Verdict verdict = Verdict::wont_fit;
+    std::string limiting;              ///< memory, bandwidth, compute, context, concurrency
+    std::vector<std::string> reasons;  ///< plain sentences with the figures that decided it
+};
+
+/// Judges a setup's memory and speed against a workload. Headroom under `kSafeHeadroomShare` of
+/// capacity counts as too tight.
+Assessment assess(const MemoryBreakdown& memory, const SpeedEstimate& speed, const Workload& workload);
+
+}  // namespace headroom

@@ -1,0 +1,224 @@
+// estimate.cpp: the scenario contract: parse a scenario, run the models, write the prediction.
+#include "headroom/estimate.h"
+
+#include <array>
+#include <cmath>
+
+#include "hardware_read.h"
+#include "headroom/params.h"
+#include "json_read.h"
+#include "workload_read.h"
+
+namespace headroom {
+namespace {
+
+using detail::json;
+
+constexpr std::array<std::string_view, 9> kEngines = {"llama.cpp", "ollama",     "vllm",
+                                                      "mlx",       "exllamav2",  "mlc",
+                                                      "tensorrt-llm", "sglang",  "lmstudio"};
+
+constexpr int64_t kMaxTokens = int64_t(1) << 24;  // 16M tokens: beyond any real context
+
+bool read_model(const json& s, const Catalog& catalog, Scenario& sc, std::string& err) {
+    auto it = s.find("model");
+    if (it == s.end()) {
+        err = "missing field 'model'";
+        return false;
+    }
+    if (it->is_string()) {
+        const std::string& id = it->get_ref<const std::string&>();
+        const CatalogModel* m = find_model(catalog, id);
+        if (!m) {
+            err = "unknown model '" + id.substr(0, 80) + "'";
+            return false;
+        }
+        sc.arch = m->arch;
+        sc.model_name = m->name;
+        return true;
+    }
+    if (!it->is_object()) {
+        err = "field 'model' must be a catalog id or an object";
+        return false;
+    }
+    if (!detail::read_string(*it, "name", sc.model_name, err)) return false;
+    auto cfg = it->find("config");
+    if (cfg == it->end()) {
+        err = "model object needs a 'config'";
+        return false;
+    }
+    if (!detail::arch_from_config(*cfg, sc.arch, err)) {
+        err = "model config: " + err;
+        return false;
+    }
+    return true;
+}
+
+bool read_hardware(const json& s, const Catalog& catalog, Hardware& hw, std::string& err) {
+    auto it = s.find("hardware");
+    if (it == s.end()) {
+        err = "missing field 'hardware'";
+        return false;
+    }
+    if (it->is_string()) {
+        const std::string& id = it->get_ref<const std::string&>();
+        const Hardware* h = find_hardware(catalog, id);
+        if (!h) {
+            err = "unknown hardware '" + id.substr(0, 80) + "'";
+            return false;
+        }
+        hw = *h;
+        return true;
+    }
+    if (it->is_object() && it->contains("profile")) {
+        if (!detail::hardware_from_profile_json((*it)["profile"], hw, err)) {
+            err = "hardware profile: " + err;
+            return false;
+        }
+        return true;
+    }
+    if (!detail::hardware_from_json(*it, hw, err)) {
+        err = "hardware: " + err;
+        return false;
+    }
+    return true;
+}
+
+bool read_workload(const json& s, const Catalog& catalog, Workload& w, std::string& err) {
+    if (const Workload* chat = find_workload(catalog, "chat")) w = *chat;
+    auto it = s.find("workload");
+    if (it == s.end() || it->is_null()) return true;
+    if (it->is_string()) {
+        const Workload* preset = find_workload(catalog, it->get_ref<const std::string&>());
+        if (!preset) {
+            err = "unknown workload '" + it->get_ref<const std::string&>().substr(0, 40) + "'";
+            return false;
+        }
+        w = *preset;
+        return true;
+    }
+    // A custom workload starts from the preset it names (or chat) and changes what it gives.
+    if (it->is_object() && it->contains("preset") && (*it)["preset"].is_string()) {
+        if (const Workload* base = find_workload(catalog, (*it)["preset"].get<std::string>())) w = *base;
+    }
+    if (!detail::workload_from_json(*it, w, err)) {
+        err = "workload: " + err;
+        return false;
+    }
+    return true;
+}
+
+bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::string& err) {
+    if (!s.is_object()) {
+        err = "scenario must be an object";
+        return false;
+    }
+    if (auto id = s.find("id"); id != s.end() && id->is_number()) sc.id = id->dump();
+    else if (!detail::read_string(s, "id", sc.id, err)) return false;
+    if (!read_model(s, catalog, sc, err)) return false;
+    Setup& set = sc.setup;
+    if (!read_hardware(s, catalog, set.hardware, err)) return false;
+    if (!read_workload(s, catalog, sc.workload, err)) return false;
+
+    std::string quant, engine = "llama.cpp", kv = "f16";
+    if (!detail::read_string(s, "quant", quant, err, true) ||
+        !detail::read_string(s, "engine", engine, err) || !detail::read_string(s, "kv_type", kv, err) ||
+        !detail::read_int(s, "weights_bytes", 1000, int64_t(1) << 50, set.weights_file_bytes, err) ||
+        !detail::read_int(s, "gpus", 1, 64, set.devices, err) ||
+        !detail::read_int(s, "batch", 1, 4096, set.batch, err))
+        return false;
+    bool known_engine = false;
+    for (auto e : kEngines) known_engine = known_engine || e == engine;
+    if (!known_engine) {
+        err = "unknown engine '" + engine.substr(0, 40) + "'";
+        return false;
+    }
+    set.engine = engine;
+    if (!parse_kv_type(kv, set.kv_type)) {
+        err = "unknown kv_type '" + kv.substr(0, 40) + "'";
+        return false;
+    }
+    FormatResult f = find_weight_format(quant);
+    if (f.ok()) {
+        set.format = f.format;
+    } else if (set.weights_file_bytes > 0) {
+        // A format the catalog does not know is still answered from the real file size.
+        const double params = double(count_params(sc.arch).total);
+        set.format = {quant.substr(0, 64), false, 8.0 * double(set.weights_file_bytes) / params};
+    } else {
+        err = f.error;
+        return false;
+    }
+
+    const bool has_tokens = s.contains("prompt_tokens") || s.contains("gen_tokens");
+    sc.prompt_tokens = has_tokens ? 0 : sc.workload.prompt_tokens;
+    sc.gen_tokens = has_tokens ? 0 : sc.workload.gen_tokens;
+    if (!detail::read_int(s, "prompt_tokens", 0, kMaxTokens, sc.prompt_tokens, err) ||
+        !detail::read_int(s, "gen_tokens", 0, kMaxTokens, sc.gen_tokens, err))
+        return false;
+    // Without a context, allocate what the prompt and generation need (llama-bench's n_ctx), or
+    // the workload's context.
+    set.context = has_tokens ? std::max<int64_t>(1, sc.prompt_tokens + sc.gen_tokens) : sc.workload.context;
+    if (!detail::read_int(s, "context", 1, kMaxTokens, set.context, err)) return false;
+    return true;
+}
+
+}  // namespace
+
+ScenarioResult parse_scenario(std::string_view text, const Catalog& catalog) {
+    ScenarioResult r;
+    json s = detail::parse_json(text, r.error);
+    if (r.error.empty() && !read_scenario(s, catalog, r.scenario, r.error)) {
+        std::string id = r.scenario.id;
+        r.scenario = Scenario{};
+        r.scenario.id = id;
+    }
+    return r;
+}
+
+Prediction predict(const Scenario& sc) {
+    Prediction p;
+    p.id = sc.id;
+    p.memory = estimate_memory(sc.arch, sc.setup);
+    p.speed = estimate_speed(sc.arch, sc.setup, p.memory, sc.prompt_tokens, sc.gen_tokens);
+    p.assessment = assess(p.memory, p.speed, sc.workload);
+    return p;
+}
+
+std::string prediction_json(const Prediction& p) {
+    json out;
+    out["id"] = p.id;
+    if (!p.error.empty()) {
+        out["error"] = p.error;
+        return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    auto finite = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+    out["decode_tok_s"] = finite(p.speed.decode_tok_s);
+    out["prefill_tok_s"] = finite(p.speed.prefill_tok_s);
+    out["ttft_s"] = finite(p.speed.ttft_s);
+    const MemoryBreakdown& m = p.memory;
+    out["memory"] = {{"weights_bytes", m.weights_bytes},   {"device_weights_bytes", m.device_weights_bytes},
+                     {"kv_bytes", m.kv_bytes},             {"compute_bytes", m.compute_bytes},
+                     {"overhead_bytes", m.overhead_bytes}, {"total_bytes", m.total_bytes},
+                     {"capacity_bytes", m.capacity_bytes}};
+    out["fits"] = m.fits;
+    out["offloaded_layers"] = m.offloaded_layers;
+    out["verdict"] = std::string(verdict_name(p.assessment.verdict));
+    out["limiting"] = p.assessment.limiting;
+    out["reasons"] = p.assessment.reasons;
+    out["error"] = nullptr;
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string estimate_line(std::string_view text, const Catalog& catalog) {
+    ScenarioResult r = parse_scenario(text, catalog);
+    if (!r.ok()) {
+        Prediction p;
+        p.id = r.scenario.id;
+        p.error = r.error;
+        return prediction_json(p);
+    }
+    return prediction_json(predict(r.scenario));
+}
+
+}  // namespace headroom

@@ -1,0 +1,49 @@
+// hardware_read.cpp: reading hardware descriptions with every figure range-checked.
+#include "hardware_read.h"
+
+#include <array>
+
+namespace headroom::detail {
+namespace {
+
+constexpr std::array<std::string_view, 6> kBackends = {"cuda", "rocm", "metal", "vulkan", "sycl", "cpu"};
+
+bool known_backend(const std::string& b) {
+    for (auto k : kBackends)
+        if (k == b) return true;
+    return false;
+}
+
+}  // namespace
+
+bool hardware_from_json(const json& obj, Hardware& hw, std::string& error) {
+    if (!obj.is_object()) {
+        error = "hardware must be an object";
+        return false;
+    }
+    double memory_gb = 0, bandwidth_gbs = 0, fp16_tflops = 0;
+    if (!read_string(obj, "id", hw.id, error) || !read_string(obj, "name", hw.name, error) ||
+        !read_number(obj, "memory_gb", 0.01, 1e6, memory_gb, error, true) ||
+        !read_number(obj, "bandwidth_gbs", 0.1, 1e6, bandwidth_gbs, error, true) ||
+        !read_number(obj, "fp16_tflops", 0, 1e6, fp16_tflops, error) ||
+        !read_bool(obj, "unified_memory", hw.unified_memory, error) ||
+        !read_number(obj, "gpu_memory_share", 0.05, 1.0, hw.gpu_memory_share, error))
+        return false;
+    hw.memory_bytes = memory_gb * kBytesPerMemoryGb;
+    hw.bandwidth_bytes_s = bandwidth_gbs * 1e9;
+    hw.fp16_flops = fp16_tflops * 1e12;
+    if (auto it = obj.find("backends"); it != obj.end() && it->is_array() && !it->empty() &&
+                                        (*it)[0].is_string()) {
+        hw.backend = (*it)[0].get<std::string>();
+    } else if (!read_string(obj, "backend", hw.backend, error)) {
+        return false;
+    }
+    if (!known_backend(hw.backend)) {
+        error = "unknown backend '" + hw.backend.substr(0, 32) + "'";
+        return false;
+    }
+    if (hw.name.empty()) hw.name = hw.id.empty() ? "custom hardware" : hw.id;
+    return true;
+}
+
+}  // namespace headroom::detail

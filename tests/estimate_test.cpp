@@ -1,0 +1,84 @@
+// estimate_test.cpp: the scenario contract: fields in, fields out, errors per line.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "headroom/estimate.h"
+#include "test_support.h"
+
+using namespace headroom;
+using nlohmann::json;
+
+namespace {
+json run(const std::string& scenario) { return json::parse(estimate_line(scenario, test::catalog())); }
+}  // namespace
+
+TEST(Estimate, AnswersEveryContractField) {
+    const json p = run(R"({"id": "a", "model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M",
+        "hardware": "nvidia-rtx-4090", "engine": "llama.cpp", "prompt_tokens": 512, "gen_tokens": 128})");
+    EXPECT_EQ(p["id"], "a");
+    EXPECT_TRUE(p["error"].is_null());
+    for (const char* k : {"decode_tok_s", "prefill_tok_s", "ttft_s"}) EXPECT_GT(p[k].get<double>(), 0) << k;
+    for (const char* k : {"weights_bytes", "device_weights_bytes", "kv_bytes", "compute_bytes",
+                          "overhead_bytes", "total_bytes", "capacity_bytes"})
+        EXPECT_GT(p["memory"][k].get<double>(), 0) << k;
+    EXPECT_TRUE(p["fits"].get<bool>());
+    EXPECT_EQ(p["offloaded_layers"], 0);
+    EXPECT_EQ(p["verdict"], "runs-well");
+}
+
+TEST(Estimate, InlineModelAndHardwareAsInTheCalibrationRows) {
+    const json p = run(R"({"id": "speed-0", "model": {"name": "Meta-Llama-3-8B", "params": 8030000000.0,
+        "config": {"model_type": "llama", "num_hidden_layers": 32, "hidden_size": 4096, "num_attention_heads": 32,
+        "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 128256,
+        "max_position_embeddings": 8192, "tie_word_embeddings": false}}, "quant": "Q4_K_M",
+        "hardware": {"name": "NVIDIA RTX 3070", "memory_gb": 8.0, "bandwidth_gbs": 448.0, "backend": "cuda",
+        "fp16_tflops": 81.3}, "gpus": 1, "engine": "llama.cpp", "prompt_tokens": 0, "gen_tokens": 512,
+        "batch": 1, "kv_type": "f16", "weights_bytes": 4917737554})");
+    EXPECT_TRUE(p["error"].is_null()) << p.dump();
+    EXPECT_EQ(p["memory"]["weights_bytes"], 4917737554LL);
+}
+
+TEST(Estimate, UnknownFormatIsAnsweredFromTheFileSize) {
+    const json p = run(R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "MY_CUSTOM_Q3",
+        "weights_bytes": 3500000000, "hardware": "nvidia-rtx-4090", "gen_tokens": 128})");
+    EXPECT_TRUE(p["error"].is_null()) << p.dump();
+    EXPECT_EQ(p["memory"]["weights_bytes"], 3500000000LL);
+}
+
+TEST(Estimate, BadLinesGetAnErrorNamingTheProblem) {
+    const std::pair<const char*, const char*> bad[] = {
+        {"not json", "malformed"},
+        {R"({"id": "x", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090"})", "model"},
+        {R"({"model": "no/such-model", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090"})", "no/such-model"},
+        {R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "gpus": -2})", "gpus"},
+        {R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "context": 1e30})", "context"},
+        {R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "engine": "<script>"})", "engine"},
+        {R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": {"name": "x", "memory_gb": 8, "bandwidth_gbs": -1, "backend": "cuda"}})", "bandwidth_gbs"},
+        {R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "kv_type": "q9"})", "kv_type"},
+        {R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "workload": "nap"})", "workload"},
+    };
+    for (const auto& [line, what] : bad) {
+        const json p = run(line);
+        ASSERT_TRUE(p["error"].is_string()) << line;
+        EXPECT_NE(p["error"].get<std::string>().find(what), std::string::npos) << p["error"] << " for " << line;
+        EXPECT_FALSE(p.contains("decode_tok_s")) << line;
+    }
+}
+
+TEST(Estimate, AnswersEveryCalibrationLine) {
+    for (const char* file : {"speed.jsonl", "memory.jsonl"}) {
+        std::ifstream in(std::string(HEADROOM_CALIBRATION_DIR) + "/" + file);
+        if (!in) GTEST_SKIP() << "calibration data not found at " << HEADROOM_CALIBRATION_DIR;
+        std::string line;
+        int lines = 0;
+        while (std::getline(in, line)) {
+            const json row = json::parse(line);
+            const json p = run(row["scenario"].dump());
+            EXPECT_TRUE(p["error"].is_null()) << row["scenario"]["id"] << ": " << p["error"];
+            EXPECT_EQ(p["id"], row["scenario"]["id"]);
+            ++lines;
+        }
+        EXPECT_GT(lines, 50) << file;
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# run_all.sh: builds every configuration and runs every test; ends with "N passed, N failed".
+# Legs: native Debug (ctest), native ASan+UBSan (ctest), WASM Release (node tests of the module),
+# the page in headless Chromium (node tests with playwright-core). Each leg can be run by hand
+# with the same commands (see README).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs   # Emscripten's optimiser needs Debian's acorn
+
+passed=0
+failed=0
+log_dir=build/test-logs
+mkdir -p "$log_dir"
+
+# ctest_leg PRESET: configure, build and ctest one preset; adds its counts.
+ctest_leg() {
+  local preset=$1 log=$log_dir/$1.log
+  echo "== $preset: configure and build"
+  if ! { cmake --preset "$preset" && cmake --build --preset "$preset"; } >"$log" 2>&1; then
+    tail -n 40 "$log"
+    echo "== $preset: BUILD FAILED (log: $log)"
+    failed=$((failed + 1))
+    return
+  fi
+  echo "== $preset: ctest"
+  ctest --preset "$preset" --output-on-failure >"$log_dir/$preset-ctest.log" 2>&1
+  local summary
+  summary=$(grep -E "tests passed, [0-9]+ tests? failed out of" "$log_dir/$preset-ctest.log" | tail -n 1)
+  echo "   $summary"
+  if [[ $summary =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+    failed=$((failed + BASH_REMATCH[1]))
+    passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+    [ "${BASH_REMATCH[1]}" = 0 ] || grep -E "^\s+[0-9]+ - .*\(Failed|Timeout|SEGFAULT" "$log_dir/$preset-ctest.log"
+    [ "${BASH_REMATCH[1]}" = 0 ] || tail -n 60 "$log_dir/$preset-ctest.log"
+  else
+    tail -n 40 "$log_dir/$preset-ctest.log"
+    failed=$((failed + 1))
+  fi
+}
+
+# node_leg NAME DIR: node's test runner over DIR; adds its counts.
+node_leg() {
+  local name=$1 dir=$2 log=$log_dir/$1.log
+  echo "== $name: node --test $dir"
+  node --no-experimental-fetch --test "$dir" >"$log" 2>&1
+  local p f
+  p=$(grep -E "^# pass [0-9]+" "$log" | awk '{print $3}')
+  f=$(grep -E "^# fail [0-9]+" "$log" | awk '{print $3}')
+  if [ -z "$p" ] || [ -z "$f" ]; then
+    tail -n 40 "$log"
+    failed=$((failed + 1))
+    return
+  fi
+  echo "   $p passed, $f failed"
+  [ "$f" = 0 ] || grep -B2 -A20 "^not ok" "$log" | head -n 80
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+start=$(date +%s)
+ctest_leg native
+ctest_leg asan
+echo "== wasm: configure and build (Release)"
+if { cmake --preset wasm && cmake --build --preset wasm; } >"$log_dir/wasm.log" 2>&1; then
+  echo "   headroom.wasm: $(stat -c %s build/wasm/wasm/headroom.wasm) bytes, headroom.js: $(stat -c %s build/wasm/wasm/headroom.js) bytes"
+  node_leg wasm-module tests/wasm/
+  node_leg browser tests/web/
+else
+  tail -n 40 "$log_dir/wasm.log"
+  echo "== wasm: BUILD FAILED (log: $log_dir/wasm.log)"
+  failed=$((failed + 1))
+fi
+echo "== all legs took $(( $(date +%s) - start )) s"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,91 @@
+// module.test.cjs: the WASM module under node: golden values, parity with the native probe, bad input.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..', '..');
+const wasmDir = process.env.HEADROOM_WASM_DIR || path.join(root, 'build', 'wasm', 'wasm');
+const nativeProbe = process.env.HEADROOM_NATIVE_PROBE || path.join(root, 'build', 'native', 'bin', 'headroom-probe');
+const calibrationDir = process.env.HEADROOM_CALIBRATION_DIR || path.join(root, '..', 'shared', 'calibration');
+const golden = JSON.parse(fs.readFileSync(path.join(root, 'tests', 'data', 'golden.json'), 'utf8'));
+
+// Node's built-in fetch cannot load a file path in Emscripten 3.1.6: hand the module its bytes.
+const loadModule = () => require(path.join(wasmDir, 'headroom.js'))({
+  wasmBinary: fs.readFileSync(path.join(wasmDir, 'headroom.wasm')),
+});
+
+const relClose = (a, b, rel) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+test('the embedded catalog loads and lists models, hardware and workloads', async () => {
+  const m = await loadModule();
+  assert.equal(m.catalogError(), '');
+  const models = m.catalogModels();
+  assert.ok(Array.isArray(models) && models.length > 0);
+  assert.ok(models.some((x) => x.id === golden.model));
+  assert.ok(m.catalogHardware().length > 0);
+  assert.ok(m.catalogWorkloads().some((w) => w.id === 'chat'));
+  assert.ok(m.weightFormats().includes('Q4_K_M'));
+});
+
+test('weights and KV bytes match the hand-worked golden values', async () => {
+  const m = await loadModule();
+  for (const c of golden.cases) {
+    const p = m.estimate(JSON.stringify({ model: golden.model, quant: c.quant, hardware: 'nvidia-a100-sxm4-80gb',
+      context: golden.kv.context, kv_type: golden.kv.kv_type, prompt_tokens: 0, gen_tokens: 1 }));
+    assert.equal(p.error, null, p.error);
+    assert.equal(p.memory.weights_bytes, c.weights_bytes, `${c.quant}: ${c.derivation}`);
+    assert.equal(p.memory.kv_bytes, golden.kv.bytes);
+  }
+  const model = m.catalogModels().find((x) => x.id === golden.model);
+  assert.equal(model.computedParams, golden.params_total);
+});
+
+test('every calibration scenario gets the same answer as the native probe', async (t) => {
+  if (!fs.existsSync(nativeProbe)) {
+    t.skip(`native probe not built at ${nativeProbe}`);
+    return;
+  }
+  const m = await loadModule();
+  for (const file of ['speed.jsonl', 'memory.jsonl']) {
+    const rowsPath = path.join(calibrationDir, file);
+    const lines = fs.readFileSync(rowsPath, 'utf8').split('\n').filter((l) => l.trim());
+    const scenarios = lines.map((l) => JSON.stringify(JSON.parse(l).scenario));
+    const native = execFileSync(nativeProbe, ['estimate', '--scenarios', '-'], { input: scenarios.join('\n') + '\n' })
+      .toString().trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(native.length, scenarios.length);
+    scenarios.forEach((s, i) => {
+      const w = m.estimate(s);
+      const n = native[i];
+      assert.equal(w.id, n.id);
+      assert.equal(w.error, null);
+      for (const k of ['decode_tok_s', 'prefill_tok_s', 'ttft_s']) {
+        assert.ok(relClose(w[k], n[k], 1e-9), `${n.id} ${k}: wasm ${w[k]} native ${n[k]}`);
+      }
+      for (const k of Object.keys(n.memory)) assert.equal(w.memory[k], n.memory[k], `${n.id} memory.${k}`);
+      assert.equal(w.verdict, n.verdict);
+    });
+  }
+});
+
+test('bad input gives an error object, never an exception', async () => {
+  const m = await loadModule();
+  const bad = [
+    '', '{', 'null', '[]', '{"model": 5}',
+    JSON.stringify({ model: golden.model, quant: 'Q4_K_M', hardware: { name: '<img src=x onerror=alert(1)>', memory_gb: 'NaN', bandwidth_gbs: 1, backend: 'cuda' } }),
+    JSON.stringify({ model: golden.model, quant: 'Q4_K_M', hardware: 'nvidia-rtx-4090', context: -1 }),
+    JSON.stringify({ model: golden.model, quant: 'Q4_K_M', hardware: 'nvidia-rtx-4090', gpus: 1e308 }),
+    '{"model": "' + 'x'.repeat(100000) + '"}',
+    '['.repeat(10000),
+    '{"model": "\ud800"}',
+  ];
+  for (const line of bad) {
+    const p = m.estimate(line);
+    assert.equal(typeof p.error, 'string', `no error for ${line.slice(0, 60)}`);
+    assert.ok(p.error.length > 0);
+  }
+  const prof = m.profileHardware('{"schema": "headroom-profile/1", "devices": [{"kind": "cpu"}]}');
+  assert.ok(prof.error.length > 0);
+});

@@ -1,0 +1,15 @@
+// bindings.cpp: the module's functions, registered with Embind; nothing else lives here.
+#include <emscripten/bind.h>
+
+#include "convert.h"
+
+EMSCRIPTEN_BINDINGS(headroom) {
+    using namespace headroom::wasm;
+    emscripten::function("catalogError", &catalog_error);
+    emscripten::function("catalogModels", &catalog_models);
+    emscripten::function("catalogHardware", &catalog_hardware);
+    emscripten::function("catalogWorkloads", &catalog_workloads);
+    emscripten::function("weightFormats", &weight_formats);
+    emscripten::function("estimate", &estimate);
+    emscripten::function("profileHardware", &profile_hardware);
+}

@@ -1,0 +1,26 @@
+// convert.h: core results turned into plain JavaScript objects (no handles to delete()).
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <string>
+
+namespace headroom::wasm {
+
+/// Catalog listings for the page's pickers.
+emscripten::val catalog_models();
+emscripten::val catalog_hardware();
+emscripten::val catalog_workloads();
+emscripten::val weight_formats();
+
+/// One scenario (the estimate contract's JSON text) -> the prediction as an object; a bad scenario
+/// gives an object whose `error` says why. Never throws.
+emscripten::val estimate(const std::string& scenario_json);
+
+/// A probe profile (JSON text) -> {error, name, backend, memoryBytes, bandwidthGbs, fp16Tflops}.
+emscripten::val profile_hardware(const std::string& profile_json);
+
+/// Catalog load status: "" when the embedded catalog is valid, else why not.
+std::string catalog_error();
+
+}  // namespace headroom::wasm

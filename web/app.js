@@ -1,0 +1,252 @@
+// app.js: the page's wiring: catalog pickers, share-link state, and rendering core's answer.
+// Every number comes from the WASM core; untrusted text is only ever set as textContent.
+'use strict';
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const GIB = 1024 * 1024 * 1024;
+  const MEASURED = '__measured__';
+  const DEFAULTS = { model: 'meta-llama/Meta-Llama-3-8B', quant: 'Q4_K_M', hardware: 'nvidia-rtx-4090',
+    gpus: 1, engine: 'llama.cpp', context: 8192, kv: 'f16', workload: 'chat' };
+
+  let core = null;
+  let models = [], hardware = [], workloads = [];
+  let state = Object.assign({}, DEFAULTS);
+  let profileText = null;  // the loaded probe profile, as JSON text
+
+  // --- base64url for the share link (UTF-8 safe) -------------------------------------------
+  function toBase64Url(text) {
+    const bytes = new TextEncoder().encode(text);
+    let bin = '';
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+  function fromBase64Url(s) {
+    if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new Error('the link is not valid base64url');
+    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  }
+
+  function showMessage(text) {
+    const m = $('message');
+    m.textContent = text;
+    m.hidden = !text;
+  }
+
+  // --- pickers ---------------------------------------------------------------------------
+  function option(value, label) {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = label;
+    return o;
+  }
+  function fillModels(filter) {
+    const sel = $('model');
+    const f = (filter || '').trim().toLowerCase();
+    sel.replaceChildren();
+    for (const m of models) {
+      const size = (m.params / 1e9).toFixed(m.params < 1e10 ? 1 : 0) + 'B';
+      const label = `${m.name} (${size})`;
+      if (f && !(label.toLowerCase().includes(f) || m.family.toLowerCase().includes(f) || m.id.toLowerCase().includes(f))) continue;
+      sel.append(option(m.id, label));
+    }
+    if ([...sel.options].some((o) => o.value === state.model)) sel.value = state.model;
+  }
+  function fillHardware() {
+    const sel = $('hardware');
+    sel.replaceChildren();
+    if (profileText) {
+      const hw = core.profileHardware(profileText);
+      sel.append(option(MEASURED, `Measured: ${hw.name}`));
+    }
+    for (const h of hardware) sel.append(option(h.id, `${h.name} (${Math.round(h.memoryBytes / GIB)} GB)`));
+    sel.value = state.hardware === MEASURED && !profileText ? DEFAULTS.hardware : state.hardware;
+  }
+
+  // --- state <-> inputs <-> link ---------------------------------------------------------
+  const NUMBER_FIELDS = { gpus: [1, 64], context: [1, 16777216] };
+  function validateState(s) {
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new Error('the link holds no settings');
+    const out = Object.assign({}, DEFAULTS);
+    for (const key of Object.keys(DEFAULTS)) {
+      if (!(key in s)) continue;
+      const v = s[key];
+      if (key in NUMBER_FIELDS) {
+        const [lo, hi] = NUMBER_FIELDS[key];
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new Error(`"${key}" must be a whole number from ${lo} to ${hi}`);
+      } else if (typeof v !== 'string' || v.length > 200) {
+        throw new Error(`"${key}" must be a short text`);
+      }
+      out[key] = v;
+    }
+    if (!models.some((m) => m.id === out.model)) throw new Error(`unknown model "${String(out.model).slice(0, 80)}"`);
+    if (out.hardware !== MEASURED && !hardware.some((h) => h.id === out.hardware)) throw new Error(`unknown hardware "${String(out.hardware).slice(0, 80)}"`);
+    return out;
+  }
+  /// Reads the settings a link carries; returns why the link could not be used ('' if it could).
+  function readHash() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    try {
+      if (params.has('profile')) {
+        const text = fromBase64Url(params.get('profile'));
+        const hw = core.profileHardware(text);
+        if (hw.error) throw new Error(`the profile in the link is not valid: ${hw.error}`);
+        profileText = text;
+        state.hardware = MEASURED;
+      }
+      if (params.has('s')) state = validateState(JSON.parse(fromBase64Url(params.get('s'))));
+      if (state.hardware === MEASURED && !profileText) state.hardware = DEFAULTS.hardware;
+    } catch (e) {
+      state = Object.assign({}, DEFAULTS);
+      profileText = null;
+      return `This link could not be opened (${e.message}); showing the default setup instead.`;
+    }
+    return '';
+  }
+  function writeHash() {
+    let hash = 's=' + toBase64Url(JSON.stringify(state));
+    if (profileText && state.hardware === MEASURED) hash += '&profile=' + toBase64Url(JSON.stringify(JSON.parse(profileText)));
+    history.replaceState(null, '', '#' + hash);
+  }
+  function stateToInputs() {
+    fillModels($('model-filter').value);
+    fillHardware();
+    $('quant').value = state.quant;
+    $('gpus').value = state.gpus;
+    $('engine').value = state.engine;
+    $('context').value = state.context;
+    $('kv').value = state.kv;
+    $('workload').value = state.workload;
+  }
+  function inputsToState() {
+    const num = (id, fallback) => {
+      const v = Number($(id).value);
+      const [lo, hi] = NUMBER_FIELDS[id];
+      return Number.isInteger(v) && v >= lo && v <= hi ? v : fallback;
+    };
+    state = { model: $('model').value || state.model, quant: $('quant').value, hardware: $('hardware').value,
+      gpus: num('gpus', state.gpus), engine: $('engine').value, context: num('context', state.context),
+      kv: $('kv').value, workload: $('workload').value };
+  }
+
+  // --- answer ----------------------------------------------------------------------------
+  function scenario() {
+    const w = workloads.find((x) => x.id === state.workload) || workloads[0];
+    return {
+      id: 'page', model: state.model, quant: state.quant,
+      hardware: state.hardware === MEASURED ? { profile: JSON.parse(profileText) } : state.hardware,
+      gpus: state.gpus, engine: state.engine, context: state.context, kv_type: state.kv,
+      prompt_tokens: Math.min(w.promptTokens, state.context), gen_tokens: w.genTokens, workload: state.workload,
+    };
+  }
+  const fmt = (v, unit, digits = 1) => (typeof v === 'number' && isFinite(v) ? `${v.toFixed(digits)} ${unit}` : '–');
+  const gib = (b) => (b / GIB).toFixed(2) + ' GiB';
+
+  function render(p) {
+    if (p.error) {
+      showMessage(`Cannot estimate this setup: ${p.error}`);
+      $('verdict').textContent = 'no answer';
+      $('verdict').className = 'verdict';
+      return;
+    }
+    $('verdict').textContent = p.verdict.replace(/-/g, ' ');
+    $('verdict').className = 'verdict ' + p.verdict;
+    $('verdict').dataset.verdict = p.verdict;
+    $('reasons').replaceChildren(...p.reasons.map((r) => { const li = document.createElement('li'); li.textContent = r; return li; }));
+    $('decode').textContent = fmt(p.decode_tok_s, 'tok/s');
+    $('prefill').textContent = fmt(p.prefill_tok_s, 'tok/s', 0);
+    $('ttft').textContent = fmt(p.ttft_s, 's', 2);
+
+    const m = p.memory;
+    const parts = [
+      ['weights', 'Weights on device', m.device_weights_bytes],
+      ['kv', 'KV cache', m.kv_bytes],
+      ['compute', 'Compute buffers', m.compute_bytes],
+      ['runtime', 'Runtime', m.overhead_bytes],
+    ];
+    const scale = Math.max(m.capacity_bytes, m.total_bytes);
+    const bar = $('bar');
+    bar.replaceChildren(...parts.map(([cls, label, bytes]) => {
+      const s = document.createElement('span');
+      s.className = cls;
+      s.style.width = (100 * bytes / scale) + '%';
+      s.title = `${label}: ${gib(bytes)}`;
+      return s;
+    }));
+    const rows = parts.map(([cls, label, bytes]) => [cls, label, gib(bytes)]);
+    rows.push(['', 'Total needed', gib(m.total_bytes)], ['', 'Capacity', gib(m.capacity_bytes)],
+      ['', m.fits ? 'Headroom' : 'Short by', gib(Math.abs(m.capacity_bytes - m.total_bytes))]);
+    $('breakdown').replaceChildren(...rows.map(([cls, label, value]) => {
+      const tr = document.createElement('tr');
+      const a = document.createElement('td');
+      if (cls) { const sw = document.createElement('span'); sw.className = "swatch " + cls; a.append(sw); }
+      a.append(label);
+      const b = document.createElement('td');
+      b.textContent = value;
+      b.dataset.testid = 'mem-' + label.toLowerCase().replace(/\s+/g, '-');
+      tr.append(a, b);
+      return tr;
+    }));
+  }
+
+  function update() {
+    showMessage('');
+    inputsToState();
+    render(core.estimate(JSON.stringify(scenario())));
+    writeHash();
+  }
+
+  async function loadProfileFile(file) {
+    const text = await file.text();
+    const hw = core.profileHardware(text);
+    if (hw.error) {
+      $('profile-status').textContent = `Not a usable profile: ${hw.error}`;
+      return;
+    }
+    profileText = text;
+    state.hardware = MEASURED;
+    $('profile-status').textContent = `Predicting from measured numbers: ${hw.bandwidthGbs.toFixed(1)} GB/s on ${hw.name}.`;
+    stateToInputs();
+    update();
+  }
+
+  async function start() {
+    core = await createHeadroom();
+    if (core.catalogError()) {
+      showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
+      return;
+    }
+    models = core.catalogModels().sort((a, b) => a.name.localeCompare(b.name));
+    hardware = core.catalogHardware().sort((a, b) => a.name.localeCompare(b.name));
+    workloads = core.catalogWorkloads();
+    for (const f of core.weightFormats()) $('quant').append(option(f, f));
+    for (const w of workloads) $('workload').append(option(w.id, w.name));
+    const linkProblem = readHash();
+    stateToInputs();
+    for (const id of ['model', 'quant', 'hardware', 'gpus', 'engine', 'context', 'kv', 'workload']) {
+      $(id).addEventListener('change', update);
+    }
+    $('model-filter').addEventListener('input', () => { fillModels($('model-filter').value); update(); });
+    $('profile-file').addEventListener('change', (e) => { if (e.target.files[0]) loadProfileFile(e.target.files[0]); });
+    $('copy-link').addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(location.href);
+        $('copy-status').textContent = 'Link copied.';
+      } catch (e) {
+        $('copy-status').textContent = 'Copy failed; the address bar holds the link.';
+      }
+    });
+    window.addEventListener('hashchange', () => {
+      const problem = readHash();
+      stateToInputs();
+      update();
+      showMessage(problem);
+    });
+    update();
+    showMessage(linkProblem);
+    document.body.dataset.ready = 'true';
+  }
+
+  start().catch((e) => showMessage(`The page failed to start: ${e.message}`));
+})();
