@@ -55,7 +55,7 @@ TEST(Memory, TooBigModelOffloadsLayersOrDoesNotFit) {
 
 TEST(Memory, AppleWorkingSetLimitCapsCapacity) {
     const ModelArch& arch = test::model("meta-llama/Meta-Llama-3-8B").arch;
-    const MemoryBreakdown m = estimate_memory(arch, setup_on("apple-m2-ultra-76c", "Q4_K_M", 4096));
-    const Hardware& hw = *find_hardware(test::catalog(), "apple-m2-ultra-76c");
+    const MemoryBreakdown m = estimate_memory(arch, setup_on("apple-m2-ultra", "Q4_K_M", 4096));
+    const Hardware& hw = *find_hardware(test::catalog(), "apple-m2-ultra");
     EXPECT_EQ(m.capacity_bytes, int64_t(hw.memory_bytes * hw.gpu_memory_share));
 }

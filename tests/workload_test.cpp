@@ -21,7 +21,7 @@ const Case kCases[] = {
      R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "workload": "chat"})",
      "spills-to-cpu"},
     {"an 8B model at F16 (16 GB of weights) with 128k context on a 12 GB card does not fit on the card",
-     R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "F16", "hardware": "nvidia-rtx-3060-12gb", "context": 131072, "workload": "agent"})",
+     R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "F16", "hardware": "nvidia-rtx-3060", "context": 131072, "workload": "agent"})",
      "spills-to-cpu"},
 };
 }  // namespace
