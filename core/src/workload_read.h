@@ -8,7 +8,8 @@
 
 namespace headroom::detail {
 
-/// {"id", "name", "prompt_tokens", "gen_tokens", "context", "concurrency", "targets": {...}} ->
+/// {"id", "name", "prompt_tokens", "gen_tokens", "context", "concurrency", "steps", "targets":
+///  {"runs_well": {"min_decode_tok_s": {"value": N}, ...}, "usable": {...}}} ->
 /// Workload; fields absent keep the values already in `w` (so a preset can be adjusted).
 bool workload_from_json(const json& obj, Workload& w, std::string& error);
 

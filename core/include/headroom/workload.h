@@ -11,18 +11,25 @@
 
 namespace headroom {
 
-/// A workload preset (catalog/workloads.json) or a custom one.
+/// A workload preset (catalog/workloads.json) or a custom one. Defaults are the chat preset's.
 struct Workload {
     std::string id = "chat";
     std::string name = "Chat";
-    int64_t prompt_tokens = 1000;
-    int64_t gen_tokens = 500;
-    int64_t context = 8192;
+    int64_t prompt_tokens = 500;
+    int64_t gen_tokens = 400;
+    int64_t context = 4096;
     int concurrency = 1;
-    double good_decode_tok_s = 20;    ///< per user, for runs-well
-    double usable_decode_tok_s = 8;   ///< per user, below this it is sluggish
-    double good_ttft_s = 2;           ///< for runs-well
+    int steps = 1;                        ///< agent: model calls per task
+    int64_t tool_output_tokens_per_step = 0;
+    double prefix_reuse = 0;              ///< share of each prompt already in the prompt cache
+    double good_decode_tok_s = 20;        ///< per user, for runs-well
+    double usable_decode_tok_s = 8;       ///< per user, below this it is sluggish
+    double good_ttft_s = 1;               ///< for runs-well
     double usable_ttft_s = 10;
+    double good_task_s = 0;               ///< agent: whole task, 0 when not judged
+    double usable_task_s = 0;
+    double good_tokens_per_hour = 0;      ///< batch: total output, 0 when not judged
+    double usable_tokens_per_hour = 0;
 };
 
 /// The answer a person wants: one word, what limits it, and why.
