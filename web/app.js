@@ -176,7 +176,7 @@
     }));
     const rows = parts.map(([cls, label, bytes]) => [cls, label, gib(bytes)]);
     rows.push(['', 'Total needed', gib(m.total_bytes)], ['', 'Capacity', gib(m.capacity_bytes)],
-      ['', m.fits ? 'Headroom' : 'Short by', gib(Math.abs(m.capacity_bytes - m.total_bytes))]);
+      ['', p.fits ? 'Headroom' : 'Short by', gib(Math.abs(m.capacity_bytes - m.total_bytes))]);
     $('breakdown').replaceChildren(...rows.map(([cls, label, value]) => {
       const tr = document.createElement('tr');
       const a = document.createElement('td');

@@ -65,6 +65,7 @@ test('picking a setup shows the verdict, speed and memory breakdown', async () =
   assert.match(f.decode, /^\d+\.\d tok\/s$/);
   assert.ok(parseFloat(f.decode) > 30, f.decode);
   assert.equal(f.kv, '1.00 GiB');  // 2 * 32 layers * 1024 * 8192 tokens * 2 bytes
+  assert.ok(await page.$('[data-testid=mem-headroom]'), 'a setup that fits shows its headroom');
   // A 70B model at F16 on the same card cannot run on it alone.
   await page.selectOption('[data-testid=model]', 'meta-llama/Meta-Llama-3-70B');
   await page.selectOption('[data-testid=quant]', 'F16');
