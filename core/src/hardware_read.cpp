@@ -3,6 +3,14 @@
 
 #include <array>
 
+namespace headroom {
+
+double metal_working_set_share(double memory_bytes) {
+    return memory_bytes >= 64.0 * 1024 * 1024 * 1024 ? 0.75 : 2.0 / 3.0;
+}
+
+}  // namespace headroom
+
 namespace headroom::detail {
 namespace {
 
@@ -27,7 +35,8 @@ bool hardware_from_json(const json& obj, Hardware& hw, std::string& error) {
         !read_number(obj, "bandwidth_gbs", 0.1, 1e6, bandwidth_gbs, error, true) ||
         !read_number(obj, "fp16_tflops", 0, 1e6, fp16_tflops, error) ||
         !read_bool(obj, "unified_memory", hw.unified_memory, error) ||
-        !read_number(obj, "gpu_memory_share", 0.05, 1.0, hw.gpu_memory_share, error))
+        !read_number(obj, "gpu_memory_share", 0.05, 1.0, hw.gpu_memory_share, error) ||
+        !read_number(obj, "price_usd", 0, 1e8, hw.price_usd, error))
         return false;
     hw.memory_bytes = memory_gb * kBytesPerMemoryGb;
     hw.bandwidth_bytes_s = bandwidth_gbs * 1e9;

@@ -28,3 +28,14 @@ inline constexpr double kVllmMemoryUtilization = 0.9;
 inline constexpr double kHostBandwidthBytesS = 60e9;
 
 }  // namespace headroom::memory_constants
+
+namespace headroom::memory_constants {
+
+/// Share of system RAM that offloaded layers may take; the OS, the desktop and the engine's host
+/// buffers keep the rest (a rule of thumb, not fitted).
+inline constexpr double kHostMemoryUsableShare = 0.8;
+
+/// Smallest context an engine is ever run with; sizing "does the model load at all" uses it.
+inline constexpr int64_t kMinimalContext = 512;
+
+}  // namespace headroom::memory_constants
