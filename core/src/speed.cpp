@@ -33,11 +33,21 @@ struct BackendConstants {
 
 BackendConstants backend_constants(const std::string& backend, bool quantized) {
     if (backend == "metal") {
-        return {k::kBandwidthEfficiencyMetal, 0.0, k::kKvEfficiencyMetal, k::kLayerSecondsMetal,
-                quantized ? k::kMatrixEfficiencyMetalQuantized : k::kMatrixEfficiencyMetal16, 0.0, 0.0};
+        return {k::kBandwidthEfficiencyMetal,
+                0.0,
+                k::kKvEfficiencyMetal,
+                k::kLayerSecondsMetal,
+                quantized ? k::kMatrixEfficiencyMetalQuantized : k::kMatrixEfficiencyMetal16,
+                0.0,
+                0.0};
     }
-    return {k::kBandwidthEfficiencyCuda, k::kBandwidthCapCuda, k::kKvEfficiencyCuda, k::kLayerSecondsCuda,
-            k::kMatrixEfficiencyCuda, k::kMatrixCapCuda, quantized ? k::kDequantBytesPerWeightCuda : 0.0};
+    return {k::kBandwidthEfficiencyCuda,
+            k::kBandwidthCapCuda,
+            k::kKvEfficiencyCuda,
+            k::kLayerSecondsCuda,
+            k::kMatrixEfficiencyCuda,
+            k::kMatrixCapCuda,
+            quantized ? k::kDequantBytesPerWeightCuda : 0.0};
 }
 
 /// Smooth minimum of a rate and its ceiling: (x^-p + cap^-p)^(-1/p); no ceiling when cap <= 0.
@@ -59,7 +69,8 @@ double attention_context_sum(const ModelArch& a, double prompt) {
     for (int i = 0; i < a.layers; ++i) {
         const LayerKind kind = kind_of(a, i);
         if (kind == LayerKind::linear_attention || kind == LayerKind::state_space) continue;
-        if (kind == LayerKind::sliding_attention && a.sliding_window > 0 && prompt > a.sliding_window) {
+        if (kind == LayerKind::sliding_attention && a.sliding_window > 0 &&
+            prompt > a.sliding_window) {
             const double w = a.sliding_window;
             sum += w * (w + 1) / 2.0 + (prompt - w) * w;
         } else {
@@ -105,7 +116,8 @@ SpeedParams speed_params(const ModelArch& a) {
         }
     }
     p.file += double(a.extra_params);
-    if (a.tied_embeddings) p.dense += embedding;  // the output head multiplies by the embedding table
+    if (a.tied_embeddings)
+        p.dense += embedding;  // the output head multiplies by the embedding table
     p.active = p.dense + expert_active;
     p.expert_share = p.experts > 0 ? expert_active / p.experts : 0.0;
     return p;
@@ -124,8 +136,9 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
 
     const SpeedParams p = speed_params(a);
     if (p.file <= 0) return out;
-    const double file_bytes = s.weights_file_bytes > 0 ? double(s.weights_file_bytes)
-                                                       : double(weights_bytes(a, s.format).file_bytes);
+    const double file_bytes = s.weights_file_bytes > 0
+                                  ? double(s.weights_file_bytes)
+                                  : double(weights_bytes(a, s.format).file_bytes);
     const double bytes_per_param = file_bytes / p.file;
     const BackendConstants bc = backend_constants(hw.backend, is_quantized(s.format));
 
@@ -133,8 +146,8 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
     // so per-device rates apply to the whole model and bandwidths never add up.
     const double bw = smooth_min(bc.bandwidth_efficiency * hw.bandwidth_bytes_s, bc.bandwidth_cap);
     const double kv_bw = bw * bc.kv_efficiency;
-    const double peak_flops = hw.fp16_flops > 0 ? hw.fp16_flops
-                                                : hw.bandwidth_bytes_s * k::kFlopsPerByteWhenUnknown;
+    const double peak_flops =
+        hw.fp16_flops > 0 ? hw.fp16_flops : hw.bandwidth_bytes_s * k::kFlopsPerByteWhenUnknown;
     const double flops = smooth_min(bc.matrix_efficiency * peak_flops, bc.matrix_cap);
     out.weight_bandwidth_bytes_s = bw;
     out.matrix_flops = flops;
@@ -153,13 +166,16 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
 
     // Decode: one step serves `batch` sequences; the context grows from the prompt to prompt + gen.
     const double mean_context = double(prompt_tokens) + double(gen_tokens) / 2.0;
-    const double step_weights = bytes_per_param * (p.dense + touched_expert_share(p, batch) * p.experts);
-    const double step_kv = double(kv_cache_bytes(a, std::llround(mean_context), int(batch), s.kv_type));
+    const double step_weights =
+        bytes_per_param * (p.dense + touched_expert_share(p, batch) * p.experts);
+    const double step_kv =
+        double(kv_cache_bytes(a, std::llround(mean_context), int(batch), s.kv_type));
     out.decode_weights_s = read_seconds(step_weights, bw);
     out.decode_kv_s = read_seconds(step_kv, kv_bw);
     out.decode_compute_s = batch * 2.0 * p.active / flops;
     out.decode_fixed_s = fixed;
-    const double step = out.decode_weights_s + out.decode_kv_s + out.decode_compute_s + out.decode_fixed_s;
+    const double step =
+        out.decode_weights_s + out.decode_kv_s + out.decode_compute_s + out.decode_fixed_s;
     out.decode_tok_s = 1.0 / step;
 
     if (prompt_tokens <= 0) {
@@ -175,21 +191,25 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
     const double ub_experts = touched_expert_share(p, ub_tokens) * p.experts;
 
     const double matrix_flops = 2.0 * p.active * tokens;
-    const double attention_flops = 4.0 * double(a.heads) * a.head_dim * attention_context_sum(a, prompt) * batch;
+    const double attention_flops =
+        4.0 * double(a.heads) * a.head_dim * attention_context_sum(a, prompt) * batch;
     const double compute_s = (matrix_flops + attention_flops) / flops;
 
     // CUDA dequantizes a quantized matrix to f16 for cuBLAS when it gets >= kMmqMaxTokens tokens.
     double dequant_params = 0;
     if (ub_tokens >= double(k::kMmqMaxTokens)) dequant_params += p.dense;
-    if (p.experts > 0 && ub_tokens * p.expert_share >= double(k::kMmqMaxTokens)) dequant_params += ub_experts;
+    if (p.experts > 0 && ub_tokens * p.expert_share >= double(k::kMmqMaxTokens))
+        dequant_params += ub_experts;
     const double dequant_s = ubatches * dequant_params * bc.dequant_bytes / bw;
 
-    const double activation_bytes = 4.0 * k::kActivationElements * a.layers * tokens *
-                                    (a.hidden + active_ffn_width(a) + double(a.heads) * prompt / 2.0);
+    const double activation_bytes =
+        4.0 * k::kActivationElements * a.layers * tokens *
+        (a.hidden + active_ffn_width(a) + double(a.heads) * prompt / 2.0);
     const double activation_s = activation_bytes / bw;
 
     const double weights_s = ubatches * read_seconds(bytes_per_param * (p.dense + ub_experts), bw);
-    const double prefill_s = std::max(compute_s + dequant_s + activation_s, weights_s) + ubatches * fixed;
+    const double prefill_s =
+        std::max(compute_s + dequant_s + activation_s, weights_s) + ubatches * fixed;
     out.prefill_tok_s = tokens / prefill_s;
     out.ttft_s = prefill_s;  // the first token is sampled from the prompt's last logits
     return out;

@@ -39,7 +39,7 @@ inline constexpr double kLayerSecondsMetal = 208.0e-6;
 /// Fitted: ~0 (3.6e-12 s): the 2- to 8-GPU rows show no per-hop cost beyond noise.
 inline constexpr double kHopSeconds = 0.0;
 
-// ---- compute side (prefill, batched decode) ------------------------------------------------------
+// ---- compute side (prefill, batched decode) -----------------------------------------------
 
 /// Share of the dense FP16 matrix peak the prompt GEMMs reach on CUDA (cuBLAS, FP16 compute).
 /// Fitted: 0.6009.

@@ -26,11 +26,16 @@ struct SpeedEstimate {
 
 /// The model's size as the speed model needs it, in parameters.
 struct SpeedParams {
-    double file = 0;       ///< every parameter of the weight file (bytes per parameter = file bytes / file)
-    double dense = 0;      ///< multiplied by every token: attention, dense/shared FFN, router, output head
-    double experts = 0;    ///< all routed-expert weights (0 for a dense model)
-    double active = 0;     ///< multiplied by one token: dense + the routed experts it uses
-    double expert_share = 0;  ///< routed experts one token uses / routed experts (0 for a dense model)
+    /// Every parameter of the weight file (bytes per parameter = file bytes / file).
+    double file = 0;
+    /// Multiplied by every token: attention, dense or shared FFN, router, output head.
+    double dense = 0;
+    /// All routed-expert weights (0 for a dense model).
+    double experts = 0;
+    /// Multiplied by one token: dense + the routed experts it uses.
+    double active = 0;
+    /// Routed experts one token uses / routed experts (0 for a dense model).
+    double expert_share = 0;
 };
 
 /// Parameter split of `arch` for the speed model.
@@ -45,7 +50,8 @@ double touched_expert_share(const SpeedParams& p, double tokens);
 /// effective matrix rate + per-layer fixed cost; devices of a layer split run one after another.
 /// Prefill: matrix and attention FLOPs / effective matrix rate + dequantize and activation traffic,
 /// never faster than reading the weights once per micro-batch. Constants: speed_constants.h.
-SpeedEstimate estimate_speed(const ModelArch& arch, const Setup& setup, const MemoryBreakdown& memory,
-                             int64_t prompt_tokens, int64_t gen_tokens);
+SpeedEstimate estimate_speed(const ModelArch& arch, const Setup& setup,
+                             const MemoryBreakdown& memory, int64_t prompt_tokens,
+                             int64_t gen_tokens);
 
 }  // namespace headroom
