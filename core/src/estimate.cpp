@@ -181,6 +181,12 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
 ScenarioResult parse_scenario(std::string_view text, const Catalog& catalog) {
     ScenarioResult r;
     json s = detail::parse_json(text, r.error);
+    // A calibration row ({"scenario": {...}, "measured": {...}}) is answered for its scenario, so
+    // the rows file itself can be fed to `estimate`.
+    if (r.error.empty() && s.is_object() && !s.contains("model") && s.contains("scenario") && s["scenario"].is_object()) {
+        json inner = std::move(s["scenario"]);
+        s = std::move(inner);
+    }
     if (r.error.empty() && !read_scenario(s, catalog, r.scenario, r.error)) {
         std::string id = r.scenario.id;
         r.scenario = Scenario{};
