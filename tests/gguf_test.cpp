@@ -66,6 +66,9 @@ TEST(Gguf, TensorTypesHaveGgmlBlockSizes) {
 }
 
 TEST(Gguf, FileTypeNamesAndAliases) {
+    // The catalog's tables parse (builtin_gguf_tables() would be empty otherwise).
+    EXPECT_EQ(builtin_gguf_tables().file_types.size(), 33u);
+    EXPECT_EQ(builtin_gguf_tables().tensor_types.size(), 27u);
     EXPECT_NE(find_file_type(builtin_gguf_tables(), "q4_k_m"), nullptr);
     EXPECT_EQ(find_file_type(builtin_gguf_tables(), "MXFP4")->name, "MXFP4_MOE");
     EXPECT_EQ(find_file_type(builtin_gguf_tables(), "Q4_K")->name, "Q4_K_M");
@@ -240,4 +243,15 @@ TEST(Gguf, ParseErrorsNameTheProblem) {
         "file_types": {"X": {"default": "Q9"}}})");
     EXPECT_FALSE(unknown.ok());
     EXPECT_FALSE(parse_gguf_tables("[1, 2").ok());
+    // Wrong JSON types are errors, not exceptions.
+    EXPECT_FALSE(parse_gguf_tables(R"({"tensor_types": {"F16": {"block": 1, "bytes": 2, "id": "x"}},
+        "file_types": {}})").ok());
+    EXPECT_FALSE(parse_gguf_tables(R"({"tensor_types": {"F16": {"block": 1, "bytes": 2}},
+        "file_types": {"X": {"default": 7}}})").ok());
+    EXPECT_FALSE(parse_gguf_tables(R"({"tensor_types": {"F16": {"block": 1, "bytes": 2}},
+        "file_types": {"X": {"default": "F16", "stages": [3]}}})").ok());
+    EXPECT_FALSE(parse_gguf_tables(R"({"tensor_types": {"F16": {"block": 1, "bytes": 2}},
+        "file_types": {}, "fallback": {"F16": 3}})").ok());
+    EXPECT_TRUE(parse_gguf_tables(R"({"tensor_types": {"F16": {"block": 1, "bytes": 2}},
+        "file_types": {"X": {"default": "F16", "stages": []}}})").ok());
 }

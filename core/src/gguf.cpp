@@ -133,7 +133,8 @@ GgufTablesResult parse_tables(const json& g) {
     GgufTablesResult res;
     std::string& err = res.error;
     GgufTables& t = res.tables;
-    if (!g.is_object() || !g.contains("tensor_types") || !g.contains("file_types")) {
+    if (!g.is_object() || !g.contains("tensor_types") || !g.contains("file_types") ||
+        !g["tensor_types"].is_object() || !g["file_types"].is_object()) {
         err = "gguf tables need 'tensor_types' and 'file_types'";
         return res;
     }
@@ -146,7 +147,11 @@ GgufTablesResult parse_tables(const json& g) {
             err = "tensor type '" + tt.name + "' needs integer 'block' and 'bytes'";
             return res;
         }
-        tt.id = v.value("id", 0);
+        if (v.contains("id") && !v["id"].is_number_integer()) {
+            err = "tensor type '" + tt.name + "' has a non-integer id";
+            return res;
+        }
+        tt.id = v.contains("id") ? v["id"].get<int>() : 0;
         tt.block = v["block"].get<int>();
         tt.bytes = v["bytes"].get<int>();
         if (tt.block < 1 || tt.bytes < 1) {
@@ -160,13 +165,23 @@ GgufTablesResult parse_tables(const json& g) {
         const json& v = it.value();
         GgufFtype ft;
         ft.name = it.key();
-        ft.ftype = v.value("ftype", 0);
-        ft.default_type = v.value("default", std::string());
+        if (!v.is_object() || !v.value("default", json()).is_string() ||
+            (v.contains("ftype") && !v["ftype"].is_number_integer()) ||
+            (v.contains("stages") && !v["stages"].is_array())) {
+            err = "file type '" + ft.name + "' needs a 'default' type name, an integer 'ftype' and a list of 'stages'";
+            return res;
+        }
+        ft.ftype = v.contains("ftype") ? v["ftype"].get<int>() : 0;
+        ft.default_type = v["default"].get<std::string>();
         if (!type_known(ft.default_type)) {
             err = "file type '" + ft.name + "' has an unknown default type";
             return res;
         }
         for (const json& stage : v.value("stages", json::array())) {
+            if (!stage.is_array()) {
+                err = "file type '" + ft.name + "': a stage must be a list of rules";
+                return res;
+            }
             std::vector<GgufRule> rules;
             for (const json& r : stage) {
                 GgufRule rule;
@@ -184,11 +199,27 @@ GgufTablesResult parse_tables(const json& g) {
         }
         t.file_types.push_back(std::move(ft));
     }
-    if (auto it = g.find("fallback"); it != g.end())
-        for (auto f = it->begin(); f != it->end(); ++f) t.fallback[f.key()] = f.value().get<std::string>();
-    if (auto it = g.find("aliases"); it != g.end())
-        for (auto f = it->begin(); f != it->end(); ++f) t.aliases[f.key()] = f.value().get<std::string>();
-    if (auto it = g.find("imatrix_required"); it != g.end()) read_strings(*it, t.imatrix_required);
+    for (const char* key : {"fallback", "aliases"}) {
+        auto it = g.find(key);
+        if (it == g.end()) continue;
+        if (!it->is_object()) {
+            err = std::string("'") + key + "' must map names to names";
+            return res;
+        }
+        auto& out = std::string(key) == "fallback" ? t.fallback : t.aliases;
+        for (auto f = it->begin(); f != it->end(); ++f) {
+            if (!f.value().is_string()) {
+                err = std::string("'") + key + "' must map names to names";
+                return res;
+            }
+            out[f.key()] = f.value().get<std::string>();
+        }
+    }
+    if (auto it = g.find("imatrix_required");
+        it != g.end() && !read_strings(*it, t.imatrix_required)) {
+        err = "'imatrix_required' must be a list of file type names";
+        return res;
+    }
     return res;
 }
 
