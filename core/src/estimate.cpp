@@ -126,7 +126,8 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
         !detail::read_string(s, "engine", engine, err) || !detail::read_string(s, "kv_type", kv, err) ||
         !detail::read_int(s, "weights_bytes", 1000, int64_t(1) << 50, set.weights_file_bytes, err) ||
         !detail::read_int(s, "gpus", 1, 64, set.devices, err) ||
-        !detail::read_int(s, "batch", 1, 4096, set.batch, err))
+        !detail::read_int(s, "batch", 1, 4096, set.batch, err) ||
+        !detail::read_bool(s, "flash_attn", set.flash_attn, err))
         return false;
     double host_gb = 0, memory_option_gb = 0;
     if (!detail::read_number(s, "host_memory_gb", 1, 1e5, host_gb, err) ||
