@@ -77,6 +77,12 @@ TEST(SpeedParams, CountsTheTinyModelByHand) {
     EXPECT_DOUBLE_EQ(p.experts, 0);
 }
 
+/// A file of `tensor_bytes` of tensor data plus the GGUF metadata core estimates for it.
+int64_t tiny_file_of(const ModelArch& a, const headroom::Setup& s, double tensor_bytes) {
+    const WeightsBytes w = weights_bytes(a, s.format);
+    return int64_t(tensor_bytes) + (w.file_bytes - w.tensor_bytes);
+}
+
 TEST(Speed, HandWorkedDecodeOfTheTinyModel) {
     // 16-bit file of exactly 2 bytes per parameter on a 500 GB/s, 100 TFLOP/s CUDA device,
     // generating from an empty context (no KV to read):
@@ -87,7 +93,7 @@ TEST(Speed, HandWorkedDecodeOfTheTinyModel) {
     //   step       = 312.8 us  ->  3197 tokens/s
     const ModelArch a = tiny_dense();
     headroom::Setup s = cuda_setup(500, 100);
-    s.weights_file_bytes = int64_t(2 * kTinyFile);
+    s.weights_file_bytes = tiny_file_of(a, s, 2 * kTinyFile);
     const SpeedEstimate e = estimate_speed(a, s, estimate_memory(a, s), 0, 0);
     const double bw = smooth_min(k::kBandwidthEfficiencyCuda * 500e9, k::kBandwidthCapCuda);
     const double flops = smooth_min(k::kMatrixEfficiencyCuda * 100e12, k::kMatrixCapCuda);
@@ -103,7 +109,7 @@ TEST(Speed, HandWorkedKvReadGrowsWithTheContext) {
     // 128 generated: mean context 4160 -> 34,078,720 bytes at 0.397 x the weight rate.
     const ModelArch a = tiny_dense();
     headroom::Setup s = cuda_setup(500, 100);
-    s.weights_file_bytes = int64_t(2 * kTinyFile);
+    s.weights_file_bytes = tiny_file_of(a, s, 2 * kTinyFile);
     const SpeedEstimate e0 = estimate_speed(a, s, estimate_memory(a, s), 0, 0);
     const SpeedEstimate e = estimate_speed(a, s, estimate_memory(a, s), 4096, 128);
     const double bw = smooth_min(k::kBandwidthEfficiencyCuda * 500e9, k::kBandwidthCapCuda);
@@ -119,7 +125,7 @@ TEST(Speed, HandWorkedPrefillOfTheTinyModel) {
     //   weights floor   = 2 x 2 x 34,583,552 B (once per micro-batch), below the compute time
     const ModelArch a = tiny_dense();
     headroom::Setup s = cuda_setup(500, 100);
-    s.weights_file_bytes = int64_t(2 * kTinyFile);
+    s.weights_file_bytes = tiny_file_of(a, s, 2 * kTinyFile);
     const SpeedEstimate e = estimate_speed(a, s, estimate_memory(a, s), 1024, 0);
     const double bw = smooth_min(k::kBandwidthEfficiencyCuda * 500e9, k::kBandwidthCapCuda);
     const double flops = smooth_min(k::kMatrixEfficiencyCuda * 100e12, k::kMatrixCapCuda);
@@ -216,7 +222,7 @@ TEST(Speed, MoeDecodeReadsOnlyTheExpertsInUse) {
     EXPECT_DOUBLE_EQ(touched_expert_share(p, 1), 0.25);
     EXPECT_NEAR(touched_expert_share(p, 4), 1 - std::pow(0.75, 4), 1e-12);
     headroom::Setup s = cuda_setup(500, 100);
-    s.weights_file_bytes = int64_t(2 * p.file);
+    s.weights_file_bytes = tiny_file_of(a, s, 2 * p.file);
     const SpeedEstimate e = estimate_speed(a, s, estimate_memory(a, s), 0, 0);
     EXPECT_NEAR(e.decode_weights_s * e.weight_bandwidth_bytes_s, 2 * (p.dense + 0.25 * p.experts),
                 1.0);

@@ -44,7 +44,7 @@ const Case kCases[] = {
      R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "Q4_K_M", )" M4_MAX_64 R"(, "workload": "chat"})",
      "usable", "bandwidth"},
     {"a 128k-context agent loop with an 8B model on a 12 GB card is too tight: 16 GiB of KV cache",
-     R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-3060", "context": 131072, "workload": "agent"})",
+     R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-3060", "context": 131072, "flash_attn": true, "workload": "agent"})",
      "too-tight", "context"},
     {"20 users on one small GPU do not run well",
      R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-3060", "workload": {"preset": "serving", "concurrency": 20}})",
@@ -98,6 +98,16 @@ TEST(Verdict, SpillingModelIsFixedByMoreGpusOrAFewerBitsFormat) {
     for (const Suggestion& s : p.suggestions) more_gpus = more_gpus || s.change == "2x this GPU";
     EXPECT_TRUE(more_gpus);
     EXPECT_NE(p.suggestions.front().summary.find("tok/s"), std::string::npos);
+}
+
+TEST(Verdict, WithoutFlashAttentionTheScoresMatrixIsTheFirstFix) {
+    // At 128k tokens llama.cpp's attention scores (heads x context x ubatch, f32) take 8 GiB.
+    const Prediction p = run(R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "context": 131072, "workload": "agent"})", true);
+    ASSERT_EQ(p.assessment.verdict, Verdict::too_tight);
+    ASSERT_FALSE(p.suggestions.empty());
+    bool fa = false;
+    for (const Suggestion& s : p.suggestions) fa = fa || s.change == "flash attention on";
+    EXPECT_TRUE(fa);
 }
 
 TEST(Verdict, FiguresForTheWorkload) {

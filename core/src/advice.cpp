@@ -212,6 +212,11 @@ std::vector<Suggestion> suggest(const ModelArch& arch, const Setup& setup, const
             consider(f, arch, s);
         }
     }
+    if (!setup.flash_attn && (setup.engine == "llama.cpp" || setup.engine == "ollama")) {
+        Setup s = setup;
+        s.flash_attn = true;  // no attention-score matrix in the compute buffer
+        consider("flash attention on", arch, s);
+    }
     for (KvType kv : {KvType::q8_0, KvType::q4_0}) {
         if (setup.kv_type == kv) continue;
         Setup s = setup;

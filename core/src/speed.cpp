@@ -136,10 +136,14 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
 
     const SpeedParams p = speed_params(a);
     if (p.file <= 0) return out;
-    const double file_bytes = s.weights_file_bytes > 0
-                                  ? double(s.weights_file_bytes)
-                                  : double(weights_bytes(a, s.format).file_bytes);
-    const double bytes_per_param = file_bytes / p.file;
+    // Weights read per token are the tensor data; a real file size given by the scenario also holds
+    // the GGUF metadata (tokenizer), which is never read while generating.
+    const WeightsBytes computed = weights_bytes(a, s.format);
+    const double metadata = double(computed.file_bytes - computed.tensor_bytes);
+    const double tensor_bytes = s.weights_file_bytes > 0
+                                    ? std::max(double(s.weights_file_bytes) - metadata, 0.5 * double(s.weights_file_bytes))
+                                    : double(computed.tensor_bytes);
+    const double bytes_per_param = tensor_bytes / p.file;
     const BackendConstants bc = backend_constants(hw.backend, is_quantized(s.format));
 
     // Effective rates of one device. llama.cpp's layer split runs the devices one after another,
@@ -168,8 +172,16 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
     const double mean_context = double(prompt_tokens) + double(gen_tokens) / 2.0;
     const double step_weights =
         bytes_per_param * (p.dense + touched_expert_share(p, batch) * p.experts);
+    // Bytes a step reads are the tokens attended to, not the cells allocated: no padding, and a
+    // sliding window holds exactly its window.
+    KvOptions read_only;
+    read_only.ubatch = 0;
+    read_only.pad = 1;
+    const int64_t attended = std::llround(mean_context);
     const double step_kv =
-        double(kv_cache_bytes(a, std::llround(mean_context), int(batch), s.kv_type));
+        attended > 0
+            ? double(llama_cpp_kv_cache(a, attended, int(batch), s.kv_type, s.kv_type, read_only).total())
+            : 0.0;
     out.decode_weights_s = read_seconds(step_weights, bw);
     out.decode_kv_s = read_seconds(step_kv, kv_bw);
     out.decode_compute_s = batch * 2.0 * p.active / flops;
