@@ -310,10 +310,29 @@ TEST(ConfigFamilies, KimiK2ReadsAsDeepSeekV3) {
     EXPECT_EQ(r.arch.extra_params, 0);
 }
 
-TEST(ConfigFamilies, UnsupportedMultimodalTypeStaysNamed) {
+TEST(ConfigFamilies, MllamaCrossAttentionLayersAndTiledVisionEncoder) {
     ArchResult r = parse_hf_config(R"({"model_type": "mllama", "text_config": {"model_type":
-        "mllama_text_model", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+        "mllama_text_model", "num_hidden_layers": 4, "hidden_size": 8, "num_attention_heads": 2,
+        "num_key_value_heads": 1, "intermediate_size": 16, "vocab_size": 10, "cross_attention_layers": [1, 3]},
+        "vision_config": {"num_hidden_layers": 1, "num_global_layers": 1, "hidden_size": 4,
+        "intermediate_size": 8, "patch_size": 2, "image_size": 4, "max_num_tiles": 2,
+        "vision_output_dim": 6, "supported_aspect_ratios": [[1, 1], [1, 2]]}})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::full_attention);
+    EXPECT_EQ(a.layer_kinds[1], LayerKind::sliding_attention);  // attends to the image tokens only
+    EXPECT_EQ(a.sliding_window, 2 * 5);                         // tiles x (patches + class token)
+    // Text: 2 cross layers x (q/k norms 2*4 + 2 gates) + 8 image-token embedding rows x 8.
+    // Vision: patch conv 3*2*2*4, class 4, gate 1, positions 5*4, tile positions (2+1)*2*5*4,
+    // pre/post tile embeddings 2*((2+1)*2*4 + 1), LayerNorms 16, local layer 4*16 + (32+8) + (32+4) + 16,
+    // global layer the same + 2 gates, projector 6*8 + 8.
+    EXPECT_EQ(a.extra_params, 20 + 64 + 48 + 4 + 1 + 20 + 120 + 50 + 16 + 156 + 158 + 56);
+}
+
+TEST(ConfigFamilies, UnsupportedMultimodalTypeStaysNamed) {
+    ArchResult r = parse_hf_config(R"({"model_type": "idefics3", "text_config": {"model_type":
+        "frobnicator_text", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
         "intermediate_size": 128, "vocab_size": 100}})");
     EXPECT_FALSE(r.ok());
-    EXPECT_NE(r.error.find("mllama"), std::string::npos);
+    EXPECT_NE(r.error.find("idefics3"), std::string::npos);
 }

@@ -559,6 +559,47 @@ bool read_qk_norm(const json&, const json& c, ModelArch& a, std::string& err) {
     return read_sliding(c, "", a, err);
 }
 
+/// Llama 3.2 Vision (mllama): cross-attention layers among the decoder layers attend to the image
+/// tokens (a fixed-size cache, kept here as a window of max_num_tiles x patches tokens); the tiled
+/// ViT-H vision encoder with its gated global layers and the projector are counted in extra_params.
+bool read_mllama(const json& outer, const json& c, ModelArch& a, std::string& err) {
+    std::vector<int> cross = {3, 8, 13, 18, 23, 28, 33, 38};  // MllamaTextConfig default
+    if (has(c, "cross_attention_layers")) {
+        cross.clear();
+        if (!read_index_list(c, "cross_attention_layers", a.layers, cross, err)) return false;
+    }
+    const int64_t h = a.hidden;
+    // Cross layers add q/k norms and two tanh gates; the embedding has 8 extra rows for image tokens.
+    a.extra_params = int64_t(cross.size()) * (2 * int64_t(a.head_dim) + 2) + 8 * h;
+    auto v = outer.find("vision_config");
+    if (v == outer.end() || !v->is_object()) return true;
+    // MllamaVisionConfig defaults.
+    int64_t layers = 32, width = 1280, mlp = 5120, patch = 14, image = 448, channels = 3, global = 8,
+            tiles = 4, out_dim = 7680, ratios = 8;
+    if (!read_vision_dims(*v, layers, width, mlp, patch, image, channels, err) ||
+        !detail::read_int(*v, "num_global_layers", 0, kMaxLayers, global, err) ||
+        !detail::read_int(*v, "max_num_tiles", 1, 64, tiles, err) ||
+        !detail::read_int(*v, "vision_output_dim", 1, kMaxDim, out_dim, err))
+        return false;
+    if (auto r = v->find("supported_aspect_ratios"); r != v->end() && r->is_array())
+        ratios = static_cast<int64_t>(r->size());
+    const int64_t patches = (image / patch) * (image / patch) + 1;  // + class token
+    const int64_t layer = 4 * width * width  // q, k, v, o without bias
+                          + width * mlp + mlp + mlp * width + width + 4 * width;
+    const int64_t tile_positions = (ratios + 1) * tiles * patches * width;
+    a.extra_params += channels * patch * patch * width + width  // patch conv (no bias), class embedding
+                      + 1 + patches * width + tile_positions    // gated position + tile position embeddings
+                      + 2 * ((ratios + 1) * tiles * width + 1)  // pre/post tile aspect-ratio embeddings
+                      + 4 * width                               // LayerNorms before and after
+                      + layers * layer + global * (layer + 2)   // local and gated global encoder layers
+                      + out_dim * h + h;                        // projector with bias
+    if (!cross.empty()) {
+        a.sliding_window = static_cast<int>(tiles * patches);
+        for (int i : cross) a.layer_kinds[size_t(i)] = LayerKind::sliding_attention;
+    }
+    return true;
+}
+
 // Defaults of configuration classes for keys released config.json files leave out.
 // Gemma3TextConfig (transformers models/gemma3/configuration_gemma3.py).
 constexpr const char* kGemma3TextDefaults =
@@ -593,6 +634,7 @@ const std::array kFamilies = {
     FamilyTraits{"phimoe", false, true},
     FamilyTraits{"llama4_text", false, true, false, read_llama4},
     FamilyTraits{"llama4", false, true, false, read_llama4},
+    FamilyTraits{"mllama", false, true, false, read_mllama},
     FamilyTraits{"lfm2", true, true, false, read_lfm2},
     FamilyTraits{"jamba", false, true, false, read_jamba},
     FamilyTraits{"ernie4_5_moe", true, true, false, read_ernie_moe},
