@@ -329,6 +329,20 @@ TEST(ConfigFamilies, MllamaCrossAttentionLayersAndTiledVisionEncoder) {
     EXPECT_EQ(a.extra_params, 20 + 64 + 48 + 4 + 1 + 20 + 120 + 50 + 16 + 156 + 158 + 56);
 }
 
+TEST(ConfigFamilies, MiniCpm3ValueHeadsAreHiddenOverHeads) {
+    ArchResult r = parse_hf_config(R"({"model_type": "minicpm3", "num_hidden_layers": 2, "hidden_size": 64,
+        "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "q_lora_rank": 16,
+        "kv_lora_rank": 8, "qk_nope_head_dim": 8, "qk_rope_head_dim": 4})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.arch.mla.v_head_dim, 16);
+    EXPECT_EQ(r.arch.layer_kinds[0], LayerKind::mla);
+    // DeepSeek V2 without v_head_dim is refused.
+    EXPECT_FALSE(parse_hf_config(R"({"model_type": "deepseek_v2", "num_hidden_layers": 2, "hidden_size": 64,
+        "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "kv_lora_rank": 8,
+        "qk_nope_head_dim": 8, "qk_rope_head_dim": 4})")
+                     .ok());
+}
+
 TEST(ConfigFamilies, UnsupportedMultimodalTypeStaysNamed) {
     ArchResult r = parse_hf_config(R"({"model_type": "idefics3", "text_config": {"model_type":
         "frobnicator_text", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,

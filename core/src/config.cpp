@@ -554,6 +554,16 @@ bool read_glm4_moe(const json& outer, const json& c, ModelArch& a, std::string& 
     return read_mtp(outer, c, a, err);
 }
 
+/// MiniCPM3: DeepSeek-V2-style MLA in a dense model; its value heads are hidden / heads wide.
+bool read_minicpm3(const json&, const json& c, ModelArch& a, std::string& err) {
+    if (a.mla.kv_lora_rank == 0) {
+        err = "missing field 'kv_lora_rank'";
+        return false;
+    }
+    a.mla.v_head_dim = a.hidden / a.heads;
+    return read_sliding(c, "", a, err);
+}
+
 bool read_qk_norm(const json&, const json& c, ModelArch& a, std::string& err) {
     a.qk_norm = true;  // Qwen3: per-head RMSNorm on queries and keys
     return read_sliding(c, "", a, err);
@@ -624,6 +634,7 @@ const std::array kFamilies = {
     FamilyTraits{"cohere", true, true},       FamilyTraits{"cohere2", true, true},
     FamilyTraits{"glm4", false, true},        FamilyTraits{"deepseek_v2", false, true},
     FamilyTraits{"deepseek_v3", false, true, false, read_mtp},
+    FamilyTraits{"minicpm3", false, true, false, read_minicpm3},
     FamilyTraits{"kimi_k2", false, true, false, read_mtp},
     FamilyTraits{"glm4_moe", false, true, true, read_glm4_moe},
     FamilyTraits{"gpt_oss", false, true},     FamilyTraits{"smollm3", true, true},
@@ -741,7 +752,7 @@ bool read_common(const json& c, const FamilyTraits& fam, ModelArch& a, std::stri
             !detail::read_int(c, "q_lora_rank", 0, kMaxDim, mla.q_lora_rank, err) ||
             !detail::read_int(c, "qk_rope_head_dim", 1, 65536, mla.qk_rope_head_dim, err, true) ||
             !detail::read_int(c, "qk_nope_head_dim", 1, 65536, mla.qk_nope_head_dim, err, true) ||
-            !detail::read_int(c, "v_head_dim", 1, 65536, mla.v_head_dim, err, true))
+            !detail::read_int(c, "v_head_dim", 1, 65536, mla.v_head_dim, err))
             return false;
     }
     a.layer_kinds.assign(static_cast<size_t>(a.layers),
@@ -790,6 +801,10 @@ bool read_arch(const json& cfg, ModelArch& a, std::string& err) {
     // A family's reader sets its own layout; the others follow the sliding-window rules.
     if (!(fam->reader ? fam->reader(cfg, c, a, err) : read_sliding(c, fam->model_type, a, err)))
         return false;
+    if (a.mla.kv_lora_rank > 0 && a.mla.v_head_dim == 0) {
+        err = "missing field 'v_head_dim'";
+        return false;
+    }
     if (a.moe.experts > 0 && a.moe.active_experts == 0) {
         err = "missing field 'num_experts_per_tok'";
         return false;
