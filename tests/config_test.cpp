@@ -1,6 +1,7 @@
 // config_test.cpp: reading Hugging Face configs, family quirks and bad input.
 #include <gtest/gtest.h>
 
+#include "arch_tensors.h"
 #include "headroom/config.h"
 
 using namespace headroom;
@@ -83,4 +84,269 @@ TEST(Config, BadInputGivesErrorsNotCrashes) {
     ArchResult flag = parse_hf_config(R"({"model_type": "falcon", "num_hidden_layers": 2, "hidden_size": 64,
         "num_attention_heads": 4, "vocab_size": 100, "multi_query": "yes"})");
     EXPECT_FALSE(flag.ok());
+}
+
+// ---- Families with their own readers. Expected values are worked out by hand from each family's
+// modeling code (the formulas are written out next to each expectation).
+
+TEST(ConfigFamilies, Gemma3FillsTransformersDefaultsAndCountsTheVisionTower) {
+    // gemma-3-4b-it's text_config leaves heads, KV heads, head_dim and vocab to Gemma3TextConfig.
+    ArchResult r = parse_hf_config(R"({"model_type": "gemma3", "text_config": {"model_type": "gemma3_text",
+        "hidden_size": 2560, "intermediate_size": 10240, "num_hidden_layers": 34, "sliding_window": 1024},
+        "vision_config": {"hidden_size": 1152, "image_size": 896, "intermediate_size": 4304,
+        "model_type": "siglip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 27,
+        "patch_size": 14, "vision_use_head": false}})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.arch.heads, 8);
+    EXPECT_EQ(r.arch.kv_heads, 4);
+    EXPECT_EQ(r.arch.head_dim, 256);
+    EXPECT_EQ(r.arch.vocab, 262208);
+    EXPECT_TRUE(r.arch.qk_norm);
+    // SigLIP: patch conv 3*14*14*1152 + 1152, positions (896/14)^2 * 1152, 27 layers of
+    // 4*(1152^2 + 1152) + (1152*4304 + 4304) + (4304*1152 + 1152) + 4*1152, post LayerNorm 2*1152;
+    // projector 1152*2560 + soft-embedding norm 1152.
+    EXPECT_EQ(r.arch.extra_params, 678528 + 4718592 + 27LL * 15239504 + 2304 + 2950272);
+}
+
+TEST(ConfigFamilies, Phi3WithoutVocabUsesPhi3ConfigDefault) {
+    ArchResult r = parse_hf_config(R"({"model_type": "phi3", "num_hidden_layers": 2, "hidden_size": 64,
+        "num_attention_heads": 4, "intermediate_size": 128})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.arch.vocab, 32064);
+}
+
+TEST(ConfigFamilies, Qwen3NextGatedDeltaNetLayers) {
+    ArchResult r = parse_hf_config(R"({"model_type": "qwen3_next", "num_hidden_layers": 4, "hidden_size": 8,
+        "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4, "intermediate_size": 16,
+        "vocab_size": 10, "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 2,
+        "shared_expert_intermediate_size": 2, "decoder_sparse_step": 1, "full_attention_interval": 4,
+        "linear_num_key_heads": 1, "linear_num_value_heads": 2, "linear_key_head_dim": 2,
+        "linear_value_head_dim": 3, "linear_conv_kernel_dim": 4})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::linear_attention);
+    EXPECT_EQ(a.layer_kinds[2], LayerKind::linear_attention);
+    EXPECT_EQ(a.layer_kinds[3], LayerKind::full_attention);
+    EXPECT_TRUE(a.attn_output_gate);
+    // key dim 1*2 = 2, value dim 2*3 = 6, conv dim 2*2 + 6 = 10.
+    // in_proj_qkvz 8*(4+12) + in_proj_ba 8*4 + conv 10*4 + dt_bias, A_log 4 + norm 3 + out_proj 6*8
+    EXPECT_EQ(a.recurrent.params_per_layer, 128 + 32 + 40 + 4 + 3 + 48);
+    EXPECT_EQ(a.recurrent.state_elements, 2 * 2 * 3);  // value heads x key dim x value dim
+    EXPECT_EQ(a.recurrent.conv_elements, 10 * 3);      // conv dim x (kernel - 1)
+    EXPECT_EQ(a.moe.shared_experts, 1);
+}
+
+TEST(ConfigFamilies, Llama4InterleavedMoeChunkedAttentionAndVisionTower) {
+    ArchResult r = parse_hf_config(R"({"model_type": "llama4", "text_config": {"model_type": "llama4_text",
+        "num_hidden_layers": 4, "hidden_size": 8, "num_attention_heads": 2, "num_key_value_heads": 1,
+        "head_dim": 4, "intermediate_size": 6, "intermediate_size_mlp": 12, "vocab_size": 10,
+        "num_local_experts": 4, "num_experts_per_tok": 1, "interleave_moe_layer_step": 2,
+        "attention_chunk_size": 8192, "max_position_embeddings": 1048576},
+        "vision_config": {"num_hidden_layers": 1, "hidden_size": 4, "intermediate_size": 8, "patch_size": 2,
+        "image_size": 4, "num_channels": 3, "projector_input_dim": 6, "projector_output_dim": 6,
+        "vision_output_dim": 6}})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_EQ(a.ffn, 12);  // dense layers use intermediate_size_mlp
+    EXPECT_EQ(a.moe.expert_ffn, 6);
+    EXPECT_EQ(a.moe.shared_experts, 1);
+    EXPECT_EQ(a.moe.shared_expert_ffn, 6);
+    EXPECT_FALSE(is_moe_layer(a, 0));  // moe_layers = 1, 3
+    EXPECT_TRUE(is_moe_layer(a, 1));
+    EXPECT_FALSE(is_moe_layer(a, 2));
+    EXPECT_TRUE(is_moe_layer(a, 3));
+    EXPECT_EQ(a.sliding_window, 8192);  // chunked layers; every fourth layer is global
+    EXPECT_EQ(a.layer_kinds[2], LayerKind::sliding_attention);
+    EXPECT_EQ(a.layer_kinds[3], LayerKind::full_attention);
+    // patch linear 3*2*2*4, class 4, positions ((4/2)^2 + 1)*4, two LayerNorms 16, one layer
+    // 4*(16+4) + (4*8+8) + (8*4+4) + 16, adapter 8*6 + 6*6, projector 6*8.
+    EXPECT_EQ(a.extra_params, 48 + 4 + 20 + 16 + 172 + 48 + 36 + 48);
+}
+
+TEST(ConfigFamilies, Lfm2ShortConvLayersAndAdjustedFfn) {
+    ArchResult r = parse_hf_config(R"({"model_type": "lfm2", "num_hidden_layers": 4, "hidden_size": 8,
+        "num_attention_heads": 2, "num_key_value_heads": 1, "vocab_size": 10, "block_ff_dim": 36,
+        "block_auto_adjust_ff_dim": true, "block_ffn_dim_multiplier": 1.0, "block_multiple_of": 16,
+        "conv_L_cache": 3, "conv_bias": false, "full_attn_idxs": [1, 3]})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_EQ(a.ffn, 32);  // 2*36/3 = 24, rounded up to a multiple of 16
+    EXPECT_TRUE(a.tied_embeddings);
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::linear_attention);
+    EXPECT_EQ(a.layer_kinds[1], LayerKind::full_attention);
+    EXPECT_EQ(a.recurrent.params_per_layer, 3 * 64 + 8 * 3 + 64);  // in_proj, depthwise conv, out_proj
+    EXPECT_EQ(a.recurrent.conv_elements, 8 * 2);
+    EXPECT_EQ(a.recurrent.state_elements, 0);
+}
+
+TEST(ConfigFamilies, JambaMambaLayersAndAlternatingExperts) {
+    ArchResult r = parse_hf_config(R"({"model_type": "jamba", "num_hidden_layers": 8, "hidden_size": 8,
+        "num_attention_heads": 2, "num_key_value_heads": 1, "intermediate_size": 16, "vocab_size": 10,
+        "num_experts": 4, "num_experts_per_tok": 2, "attn_layer_period": 4, "attn_layer_offset": 2,
+        "expert_layer_period": 2, "expert_layer_offset": 1, "mamba_d_state": 4, "mamba_d_conv": 4,
+        "mamba_expand": 2, "mamba_dt_rank": 2, "mamba_conv_bias": true, "mamba_proj_bias": false,
+        "mamba_inner_layernorms": true, "n_ctx": 4096})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::state_space);
+    EXPECT_EQ(a.layer_kinds[2], LayerKind::full_attention);
+    EXPECT_EQ(a.layer_kinds[6], LayerKind::full_attention);
+    EXPECT_FALSE(is_moe_layer(a, 0));
+    EXPECT_TRUE(is_moe_layer(a, 7));
+    EXPECT_EQ(a.max_context, 4096);
+    // d_inner 16: in_proj 8*32, conv 16*4+16, x_proj 16*(2+8), dt_proj 2*16+16, A_log+D 16*4+16,
+    // out_proj 16*8, dt/B/C layernorms 2+4+4.
+    EXPECT_EQ(a.recurrent.params_per_layer, 256 + 80 + 160 + 48 + 80 + 128 + 10);
+    EXPECT_EQ(a.recurrent.state_elements, 16 * 4);
+    EXPECT_EQ(a.recurrent.conv_elements, 16 * 3);
+}
+
+TEST(ConfigFamilies, Ernie45MoeRangeAndSharedExperts) {
+    ArchResult r = parse_hf_config(R"({"model_type": "ernie4_5_moe", "num_hidden_layers": 4, "hidden_size": 8,
+        "num_attention_heads": 2, "num_key_value_heads": 1, "intermediate_size": 16, "vocab_size": 10,
+        "moe_num_experts": 8, "moe_k": 2, "moe_intermediate_size": 4, "moe_num_shared_experts": 2,
+        "moe_layer_start_index": 1, "moe_layer_end_index": 2, "moe_layer_interval": 1})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_TRUE(a.tied_embeddings);
+    EXPECT_EQ(a.moe.shared_experts, 2);
+    EXPECT_FALSE(is_moe_layer(a, 0));
+    EXPECT_TRUE(is_moe_layer(a, 1));
+    EXPECT_TRUE(is_moe_layer(a, 2));
+    EXPECT_FALSE(is_moe_layer(a, 3));  // past moe_layer_end_index
+}
+
+TEST(ConfigFamilies, HunyuanPerLayerListsMustAgree) {
+    const char* ok = R"({"model_type": "hunyuan_v1_moe", "num_hidden_layers": 2, "hidden_size": 8,
+        "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4, "intermediate_size": 6,
+        "vocab_size": 10, "num_experts": 4, "moe_topk": [2, 2], "moe_intermediate_size": [6, 6],
+        "num_shared_expert": [1, 1]})";
+    ArchResult r = parse_hf_config(ok);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.arch.moe.active_experts, 2);
+    EXPECT_EQ(r.arch.moe.expert_ffn, 6);
+    EXPECT_EQ(r.arch.moe.shared_experts, 1);
+    EXPECT_EQ(r.arch.moe.shared_expert_ffn, 6);
+    ArchResult bad = parse_hf_config(R"({"model_type": "hunyuan_v1_moe", "num_hidden_layers": 2,
+        "hidden_size": 8, "num_attention_heads": 2, "intermediate_size": 6, "vocab_size": 10,
+        "num_experts": 4, "moe_topk": [2, 4], "moe_intermediate_size": [6, 6]})");
+    EXPECT_FALSE(bad.ok());
+    EXPECT_NE(bad.error.find("moe_topk"), std::string::npos);
+}
+
+TEST(ConfigFamilies, GraniteHybridMamba2AndSharedExpert) {
+    ArchResult r = parse_hf_config(R"({"model_type": "granitemoehybrid", "num_hidden_layers": 4,
+        "hidden_size": 8, "num_attention_heads": 2, "num_key_value_heads": 1, "intermediate_size": 6,
+        "shared_intermediate_size": 10, "vocab_size": 10, "num_local_experts": 4, "num_experts_per_tok": 2,
+        "layer_types": ["mamba", "attention", "mamba", "mamba"], "mamba_n_heads": 4, "mamba_d_head": 4,
+        "mamba_n_groups": 1, "mamba_d_state": 2, "mamba_d_conv": 4, "mamba_conv_bias": true,
+        "mamba_proj_bias": false})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::state_space);
+    EXPECT_EQ(a.layer_kinds[1], LayerKind::full_attention);
+    EXPECT_EQ(a.moe.shared_expert_ffn, 10);
+    // d_inner 16, conv dim 16 + 2*1*2 = 20, in_proj width 16 + 20 + 4 = 40:
+    // in_proj 8*40, conv 20*4 + 20, dt_bias/A_log/D 3*4, gated norm 16, out_proj 16*8.
+    EXPECT_EQ(a.recurrent.params_per_layer, 320 + 80 + 20 + 12 + 16 + 128);
+    EXPECT_EQ(a.recurrent.state_elements, 16 * 2);
+    EXPECT_EQ(a.recurrent.conv_elements, 20 * 3);
+}
+
+TEST(ConfigFamilies, NemotronHFoldsMlpBlocksIntoTheMixerBefore) {
+    ArchResult r = parse_hf_config(R"({"model_type": "nemotron_h", "num_hidden_layers": 5, "hidden_size": 8,
+        "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4, "intermediate_size": 12,
+        "vocab_size": 10, "hybrid_override_pattern": "M-*M-", "mamba_num_heads": 4, "mamba_head_dim": 4,
+        "n_groups": 1, "ssm_state_size": 2, "conv_kernel": 4})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    ASSERT_EQ(a.layers, 3);
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::state_space);
+    EXPECT_EQ(a.layer_kinds[1], LayerKind::full_attention);
+    EXPECT_TRUE(a.layer_parts[0].ffn);
+    EXPECT_FALSE(a.layer_parts[1].ffn);
+    EXPECT_FALSE(a.gated_ffn);  // squared-ReLU MLP: up and down only
+    EXPECT_FALSE(parse_hf_config(R"({"model_type": "nemotron_h", "num_hidden_layers": 2, "hidden_size": 8,
+        "num_attention_heads": 2, "intermediate_size": 12, "vocab_size": 10,
+        "hybrid_override_pattern": "-M", "mamba_num_heads": 4, "ssm_state_size": 2})")
+                     .ok());
+}
+
+TEST(ConfigFamilies, FalconH1RunsAttentionAndMamba2InParallel) {
+    ArchResult r = parse_hf_config(R"({"model_type": "falcon_h1", "num_hidden_layers": 2, "hidden_size": 8,
+        "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4, "intermediate_size": 12,
+        "vocab_size": 10, "mamba_n_heads": 4, "mamba_d_head": 4, "mamba_d_ssm": 16, "mamba_n_groups": 1,
+        "mamba_d_state": 2, "mamba_d_conv": 4, "mamba_rms_norm": false})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::full_attention);
+    ASSERT_EQ(a.layer_parts.size(), 2u);
+    EXPECT_TRUE(a.layer_parts[1].parallel_ssm);
+    EXPECT_EQ(a.recurrent.params_per_layer, 320 + 80 + 20 + 12 + 128);  // as Granite's, without the norm
+}
+
+TEST(ConfigFamilies, Glm45CountsItsMtpLayer) {
+    ArchResult r = parse_hf_config(R"({"model_type": "glm4_moe", "num_hidden_layers": 2, "hidden_size": 4,
+        "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 2, "intermediate_size": 8,
+        "moe_intermediate_size": 2, "n_routed_experts": 2, "num_experts_per_tok": 1, "n_shared_experts": 1,
+        "first_k_dense_replace": 1, "vocab_size": 10, "attention_bias": true, "use_qk_norm": true,
+        "num_nextn_predict_layers": 1})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    // One MoE layer: norms 8, q/k norms 4, q 4*4+4, k 4*2+2, v 4*2+2, o 4*4, router 4*2,
+    // experts 3*(4*2*2), shared expert 3*(4*2) = 148; then eh_proj 2*4*4, three norms 3*4,
+    // its own embedding and head 2*10*4.
+    EXPECT_EQ(r.arch.extra_params, 148 + 32 + 12 + 80);
+}
+
+TEST(ConfigFamilies, KimiK2ReadsAsDeepSeekV3) {
+    ArchResult r = parse_hf_config(R"({"model_type": "kimi_k2", "num_hidden_layers": 2, "hidden_size": 64,
+        "num_attention_heads": 4, "intermediate_size": 128, "moe_intermediate_size": 16,
+        "n_routed_experts": 8, "num_experts_per_tok": 2, "n_shared_experts": 1, "first_k_dense_replace": 1,
+        "vocab_size": 100, "kv_lora_rank": 16, "q_lora_rank": 24, "qk_rope_head_dim": 8,
+        "qk_nope_head_dim": 16, "v_head_dim": 16, "num_nextn_predict_layers": 0})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.arch.layer_kinds[1], LayerKind::mla);
+    EXPECT_EQ(r.arch.moe.leading_dense_layers, 1);
+    EXPECT_EQ(r.arch.extra_params, 0);
+}
+
+TEST(ConfigFamilies, MllamaCrossAttentionLayersAndTiledVisionEncoder) {
+    ArchResult r = parse_hf_config(R"({"model_type": "mllama", "text_config": {"model_type":
+        "mllama_text_model", "num_hidden_layers": 4, "hidden_size": 8, "num_attention_heads": 2,
+        "num_key_value_heads": 1, "intermediate_size": 16, "vocab_size": 10, "cross_attention_layers": [1, 3]},
+        "vision_config": {"num_hidden_layers": 1, "num_global_layers": 1, "hidden_size": 4,
+        "intermediate_size": 8, "patch_size": 2, "image_size": 4, "max_num_tiles": 2,
+        "vision_output_dim": 6, "supported_aspect_ratios": [[1, 1], [1, 2]]}})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    const ModelArch& a = r.arch;
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::full_attention);
+    EXPECT_EQ(a.layer_kinds[1], LayerKind::sliding_attention);  // attends to the image tokens only
+    EXPECT_EQ(a.sliding_window, 2 * 5);                         // tiles x (patches + class token)
+    // Text: 2 cross layers x (q/k norms 2*4 + 2 gates) + 8 image-token embedding rows x 8.
+    // Vision: patch conv 3*2*2*4, class 4, gate 1, positions 5*4, tile positions (2+1)*2*5*4,
+    // pre/post tile embeddings 2*((2+1)*2*4 + 1), LayerNorms 16, local layer 4*16 + (32+8) + (32+4) + 16,
+    // global layer the same + 2 gates, projector 6*8 + 8.
+    EXPECT_EQ(a.extra_params, 20 + 64 + 48 + 4 + 1 + 20 + 120 + 50 + 16 + 156 + 158 + 56);
+}
+
+TEST(ConfigFamilies, MiniCpm3ValueHeadsAreHiddenOverHeads) {
+    ArchResult r = parse_hf_config(R"({"model_type": "minicpm3", "num_hidden_layers": 2, "hidden_size": 64,
+        "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "q_lora_rank": 16,
+        "kv_lora_rank": 8, "qk_nope_head_dim": 8, "qk_rope_head_dim": 4})");
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.arch.mla.v_head_dim, 16);
+    EXPECT_EQ(r.arch.layer_kinds[0], LayerKind::mla);
+    // DeepSeek V2 without v_head_dim is refused.
+    EXPECT_FALSE(parse_hf_config(R"({"model_type": "deepseek_v2", "num_hidden_layers": 2, "hidden_size": 64,
+        "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "kv_lora_rank": 8,
+        "qk_nope_head_dim": 8, "qk_rope_head_dim": 4})")
+                     .ok());
+}
+
+TEST(ConfigFamilies, UnsupportedMultimodalTypeStaysNamed) {
+    ArchResult r = parse_hf_config(R"({"model_type": "idefics3", "text_config": {"model_type":
+        "frobnicator_text", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+        "intermediate_size": 128, "vocab_size": 100}})");
+    EXPECT_FALSE(r.ok());
+    EXPECT_NE(r.error.find("idefics3"), std::string::npos);
 }

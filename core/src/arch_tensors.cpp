@@ -6,7 +6,9 @@ namespace headroom {
 bool is_moe_layer(const ModelArch& arch, int i) {
     const MoeSpec& m = arch.moe;
     if (m.experts == 0 || i < m.leading_dense_layers) return false;
-    return i % m.moe_layer_step == 0;  // DeepSeek's moe_layer_freq rule; step 1 means every layer
+    if (m.last_moe_layer >= 0 && i > m.last_moe_layer) return false;
+    const int step = m.moe_layer_step > 0 ? m.moe_layer_step : 1;
+    return i % step == m.moe_layer_offset % step;  // step 1: every layer
 }
 
 std::vector<TensorGroup> arch_tensors(const ModelArch& a) {
@@ -26,9 +28,15 @@ std::vector<TensorGroup> arch_tensors(const ModelArch& a) {
 
     const int64_t q_width = int64_t(a.heads) * a.head_dim;
     const int64_t kv_width = int64_t(a.kv_heads) * a.head_dim;
+    // Attention with a per-head output gate projects queries twice as wide.
+    const int64_t q_proj_width = a.attn_output_gate ? 2 * q_width : q_width;
+    const int64_t qk_norm = a.qk_norm ? 2 * int64_t(a.head_dim) : 0;
     for (int i = 0; i < a.layers; ++i) {
         const LayerKind kind = a.layer_kinds.empty() ? LayerKind::full_attention : a.layer_kinds[i];
-        add_dense(TensorRole::norm, i, 2 * h, h);
+        const LayerParts parts =
+            size_t(i) < a.layer_parts.size() ? a.layer_parts[size_t(i)] : LayerParts{};
+        add_dense(TensorRole::norm, i, parts.ffn ? 2 * h : h, h);
+        if (parts.parallel_ssm) add_dense(TensorRole::other, i, a.recurrent.params_per_layer, h);
         if (kind == LayerKind::linear_attention || kind == LayerKind::state_space) {
             add_dense(TensorRole::other, i, a.recurrent.params_per_layer, h);
         } else if (kind == LayerKind::mla) {
@@ -50,12 +58,14 @@ std::vector<TensorGroup> arch_tensors(const ModelArch& a) {
                       int64_t(a.heads) * m.v_head_dim);
         } else {
             const int64_t bias = a.attention_bias ? 1 : 0;
-            add_dense(TensorRole::attn_q, i, h * q_width + bias * q_width, h);
+            add_dense(TensorRole::norm, i, qk_norm, a.head_dim);
+            add_dense(TensorRole::attn_q, i, h * q_proj_width + bias * q_proj_width, h);
             add_dense(TensorRole::attn_k, i, h * kv_width + bias * kv_width, h);
             add_dense(TensorRole::attn_v, i, h * kv_width + bias * kv_width, h);
             add_dense(TensorRole::attn_output, i, q_width * h, q_width);
         }
 
+        if (!parts.ffn) continue;
         if (is_moe_layer(a, i)) {
             const MoeSpec& m = a.moe;
             const int64_t one = h * m.expert_ffn;

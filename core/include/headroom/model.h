@@ -26,6 +26,8 @@ struct MoeSpec {
     int shared_expert_ffn = 0;    ///< intermediate size of one shared expert (0: expert_ffn)
     int leading_dense_layers = 0; ///< first layers that use a dense FFN instead of experts
     int moe_layer_step = 1;       ///< every Nth layer (after the leading dense ones) is MoE
+    int moe_layer_offset = 0;     ///< ...namely those with layer % moe_layer_step == moe_layer_offset
+    int last_moe_layer = -1;      ///< layers after this one are dense again (-1: none are)
 };
 
 /// Multi-head latent attention ranks (DeepSeek V2/V3, Kimi K2). All zero when unused.
@@ -44,6 +46,13 @@ struct RecurrentSpec {
     int64_t params_per_layer = 0;///< weights of one such mixer layer (replaces attention weights)
 };
 
+/// Per-layer makeup of hybrids whose layers differ in more than their context kind.
+struct LayerParts {
+    bool ffn = true;            ///< false: a mixer-only block (Nemotron-H's Mamba-2 and attention blocks)
+    bool parallel_ssm = false;  ///< a Mamba-2 mixer runs beside the attention (Falcon-H1): keeps the
+                                ///< `recurrent` state as well as K and V, and adds its weights
+};
+
 /// Everything core needs to know about a model's shape. Built from a Hugging Face config.json
 /// (see config.h) or a GGUF header; all sizes are element counts, never bytes.
 struct ModelArch {
@@ -57,13 +66,16 @@ struct ModelArch {
     int vocab = 0;
     bool tied_embeddings = false;
     bool gated_ffn = true;   ///< SwiGLU/GeGLU (3 matrices) or plain MLP (2 matrices)
-    bool attention_bias = false;
+    bool attention_bias = false;   ///< biases on the q, k and v projections
+    bool attn_output_gate = false; ///< q projection also yields a sigmoid gate per head (Qwen3-Next)
+    bool qk_norm = false;          ///< per-head RMSNorm weights on queries and keys
     int max_context = 0;
     int sliding_window = 0;  ///< tokens kept by sliding_attention layers
     MoeSpec moe;
     MlaSpec mla;
     RecurrentSpec recurrent;
     std::vector<LayerKind> layer_kinds;  ///< one per layer; size() == layers
+    std::vector<LayerParts> layer_parts; ///< empty (every layer: its mixer and an FFN) or one per layer
     int64_t extra_params = 0;            ///< vision tower, audio encoder, MTP heads: counted, not run per token
 };
 
