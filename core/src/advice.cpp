@@ -75,7 +75,7 @@ Setup workload_setup(const Setup& s, const Workload& w) {
     return out;
 }
 
-Assessment assess(const ModelArch& a, const Setup& base, const Workload& w) {
+Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool capacity_figures) {
     Assessment r;
     WorkloadFigures& f = r.figures;
     const Setup s = workload_setup(base, w);
@@ -85,13 +85,15 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w) {
     f.headroom_share = m.capacity_bytes > 0 ? double(f.headroom_bytes) / double(m.capacity_bytes) : 0;
 
     // Capacity: the longest context for the workload's users, and the most users at its context.
-    const int64_t ctx_cap = std::max<int64_t>(a.max_context > 0 ? a.max_context : 1 << 20, s.context);
-    f.max_context = std::max<int64_t>(0, largest_fitting(memory_constants::kMinimalContext, ctx_cap, [&](int64_t c) {
-        return memory_at(a, s, c, s.batch).fits;
-    }));
-    f.max_users = static_cast<int>(std::max<int64_t>(0, largest_fitting(1, 4096, [&](int64_t u) {
-        return memory_at(a, s, s.context, static_cast<int>(u)).fits;
-    })));
+    if (capacity_figures) {
+        const int64_t ctx_cap = std::max<int64_t>(a.max_context > 0 ? a.max_context : 1 << 20, s.context);
+        f.max_context = std::max<int64_t>(0, largest_fitting(memory_constants::kMinimalContext, ctx_cap, [&](int64_t c) {
+            return memory_at(a, s, c, s.batch).fits;
+        }));
+        f.max_users = static_cast<int>(std::max<int64_t>(0, largest_fitting(1, 4096, [&](int64_t u) {
+            return memory_at(a, s, s.context, static_cast<int>(u)).fits;
+        })));
+    }
 
     Setup run = s;
     const SpeedEstimate sp = estimate_speed(a, run, m.fits ? m : minimal, w.prompt_tokens, w.gen_tokens);
@@ -133,7 +135,7 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w) {
     // 2. Does the workload's context for its users fit?
     if (!m.fits) {
         r.verdict = Verdict::too_tight;
-        r.limiting = w.concurrency > 1 && f.max_users >= 1 ? "concurrency" : "context";
+        r.limiting = w.concurrency > 1 && memory_at(a, s, s.context, 1).fits ? "concurrency" : "context";
         r.reasons.push_back("The weights fit, but " + tokens(s.context) + " tokens of context for " +
                             std::to_string(s.batch) + (s.batch == 1 ? " user" : " users") + " do not: " + need + ".");
         if (f.max_context > 0)

@@ -2,6 +2,9 @@
 // types (gguf.cpp). Other formats: the tensor groups and the format's per-tensor bits.
 #include "headroom/weights.h"
 
+#include <string>
+#include <unordered_map>
+
 #include <cmath>
 
 #include "arch_tensors.h"
@@ -25,7 +28,27 @@ WeightsBytes gguf_bytes(const ModelArch& arch, const GgufWeights& g) {
 
 }  // namespace
 
+namespace {
+
+WeightsBytes compute_weights_bytes(const ModelArch& arch, const WeightFormat& format);
+
+}  // namespace
+
 WeightsBytes weights_bytes(const ModelArch& arch, const WeightFormat& format) {
+    // A small per-thread memo; cleared when full so it never grows without bound.
+    thread_local std::unordered_map<std::string, WeightsBytes> memo;
+    std::string key = arch_fingerprint(arch) + '|' + format.name + (format.gguf ? "|g|" : "|o|") +
+                      std::to_string(static_cast<int64_t>(format.bits_per_weight * 1e6));
+    if (auto it = memo.find(key); it != memo.end()) return it->second;
+    if (memo.size() >= 4096) memo.clear();
+    const WeightsBytes w = compute_weights_bytes(arch, format);
+    memo.emplace(std::move(key), w);
+    return w;
+}
+
+namespace {
+
+WeightsBytes compute_weights_bytes(const ModelArch& arch, const WeightFormat& format) {
     if (format.gguf) {
         if (auto g = gguf_weights(arch, format.name)) return gguf_bytes(arch, *g);
     }
@@ -49,5 +72,7 @@ WeightsBytes weights_bytes(const ModelArch& arch, const WeightFormat& format) {
     w.active_bytes = static_cast<int64_t>(std::llround(active));
     return w;
 }
+
+}  // namespace
 
 }  // namespace headroom

@@ -18,7 +18,10 @@ Setup workload_setup(const Setup& setup, const Workload& workload);
 
 /// Runs memory and speed for the workload and judges them: verdict, limiting factor, reasons and
 /// the workload's figures. Headroom under kSafeHeadroomShare of capacity counts as too tight.
-Assessment assess(const ModelArch& arch, const Setup& setup, const Workload& workload);
+/// Without `capacity_figures` the longest context and most users are not searched for (sweeps
+/// over the whole catalog need only the verdict).
+Assessment assess(const ModelArch& arch, const Setup& setup, const Workload& workload,
+                  bool capacity_figures = true);
 
 /// Share of capacity below which a setup is too tight: context growth, fragmentation and other
 /// programs need room (llama.cpp's --fit keeps 1 GiB per device for the same reason).

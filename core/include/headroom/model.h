@@ -79,4 +79,8 @@ struct ModelArch {
     int64_t extra_params = 0;            ///< vision tower, audio encoder, MTP heads: counted, not run per token
 };
 
+/// Every field of `arch` as one string: equal strings mean equal shapes. Caches of per-shape
+/// results (weight bytes) key on it, so a field added above must be added to it too.
+std::string arch_fingerprint(const ModelArch& arch);
+
 }  // namespace headroom
