@@ -2,7 +2,7 @@
 // catalog/quants.json "gguf"); the table below is the per-role summary the speed model reads.
 #include "headroom/quant.h"
 
-#include "headroom/gguf.h"
+#include "headroom/gguf_quant.h"
 
 #include <algorithm>
 #include <array>

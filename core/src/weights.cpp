@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "arch_tensors.h"
-#include "headroom/gguf.h"
+#include "headroom/gguf_quant.h"
 
 namespace headroom {
 namespace {

@@ -1,6 +1,6 @@
-// gguf.cpp: GGUF tables from the catalog, llama.cpp's tensor list of an architecture, and
+// gguf_quant.cpp: GGUF tables from the catalog, llama.cpp's tensor list of an architecture, and
 // llama-quantize's per-tensor type choice (src/llama-quant.cpp, llama_tensor_get_type).
-#include "headroom/gguf.h"
+#include "headroom/gguf_quant.h"
 
 #include <algorithm>
 #include <cctype>

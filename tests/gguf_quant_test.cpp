@@ -1,4 +1,4 @@
-// gguf_test.cpp: GGUF tensor types, llama.cpp's tensor list and llama-quantize's per-tensor types,
+// gguf_quant_test.cpp: GGUF tensor types, llama.cpp's tensor list and llama-quantize's per-tensor types,
 // against hand-worked values and figures llama.cpp printed.
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <map>
 
 #include "headroom/config.h"
-#include "headroom/gguf.h"
+#include "headroom/gguf_quant.h"
 
 using namespace headroom;
 

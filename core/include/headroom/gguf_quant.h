@@ -1,4 +1,4 @@
-// gguf.h: GGUF tensor types, llama.cpp's GGUF file types with their per-tensor type rules, and the
+// gguf_quant.h: GGUF tensor types, llama.cpp's GGUF file types with their per-tensor type rules, and the
 // tensor list llama.cpp builds for an architecture: what a GGUF file of a model weighs, tensor by
 // tensor, and which part of it llama.cpp puts on the accelerator.
 //
