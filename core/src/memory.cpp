@@ -42,8 +42,10 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
     const WeightsBytes w = weights_bytes(a, s.format);
     m.weights_bytes = s.weights_file_bytes > 0 ? s.weights_file_bytes : w.file_bytes;
     // llama.cpp keeps the token embedding table in host memory: it is only looked up.
+    const int64_t embedding =
+        s.weights_file_bytes > 0 && s.embedding_file_bytes > 0 ? s.embedding_file_bytes : w.embedding_bytes;
     m.device_weights_bytes =
-        is_llama_cpp(s.engine) ? std::max<int64_t>(0, m.weights_bytes - w.embedding_bytes) : m.weights_bytes;
+        is_llama_cpp(s.engine) ? std::max<int64_t>(0, m.weights_bytes - embedding) : m.weights_bytes;
     m.kv_bytes = kv_cache_bytes(a, padded_context(s), s.batch, s.kv_type);
     m.compute_bytes = compute_buffer_bytes(a, s) * s.devices;
     m.overhead_bytes = static_cast<int64_t>(runtime_bytes_per_device(s.hardware.backend) * s.devices);

@@ -20,6 +20,7 @@ struct Setup {
     int64_t context = 4096;          ///< tokens of context allocated per sequence
     int batch = 1;                   ///< concurrent sequences
     int64_t weights_file_bytes = 0;  ///< when > 0, the real file size replaces the computed one
+    int64_t embedding_file_bytes = 0;  ///< when > 0 (with weights_file_bytes), the real token-embedding bytes
 };
 
 }  // namespace headroom
