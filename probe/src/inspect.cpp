@@ -157,7 +157,7 @@ int cmd_inspect(const std::vector<std::string>& args, std::ostream& out, std::os
             return kExitCatalog;
         }
         json s = {{"id", "inspect"},
-                  {"model", {{"name", m.name.empty() ? path : m.name}, {"config", json::parse(m.config_json)}}},
+                  {"model", {{"name", (m.name.empty() ? path : m.name).substr(0, 200)}, {"config", json::parse(m.config_json)}}},
                   {"quant", !m.file_type.empty() ? m.file_type : !m.dominant_type.empty() ? m.dominant_type : "GGUF"},
                   {"hardware", hardware},
                   {"context", context},
