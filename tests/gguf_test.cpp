@@ -310,6 +310,7 @@ TEST(GgufParse, CorruptedTensors) {
     expect_error(h1 + raw_tensor("w", {uint64_t(1) << 32, uint64_t(1) << 32}, 0, 0), "element count overflows");
     expect_error(h1 + raw_tensor("w", {uint64_t(1) << 31, uint64_t(1) << 31}, 0, 0), "byte size overflows");
     expect_error(h1 + raw_tensor("w", {32}, 0, 7), "not a multiple of the alignment");
+    expect_error(h1 + raw_tensor("w", {uint64_t(1) << 62}, 0, 0), "byte size overflows");  // 2^62 F32 rows
     // Two tensors whose sum overflows int64.
     const uint64_t big = uint64_t(1) << 60;  // F32: 2^62 bytes each, 2^63 together
     expect_error(bare_header(3, 2, 0) + raw_tensor("a", {big}, 0, 0) + raw_tensor("b", {big}, 0, 0),
@@ -339,7 +340,9 @@ TEST(GgufParse, RandomCorruptionNeverCrashes) {
     const uint64_t header = parse_gguf_header(good).header.header_bytes;
     std::mt19937 rng(1234);
     int errors = 0, needs = 0, oks = 0;
-    for (int i = 0; i < 3000; ++i) {
+    const char* iterations = std::getenv("HEADROOM_FUZZ_ITERATIONS");  // longer runs by hand
+    const int n = iterations ? std::max(1, std::atoi(iterations)) : 3000;
+    for (int i = 0; i < n; ++i) {
         std::string bad = good.substr(0, header);
         const int flips = 1 + int(rng() % 4);
         for (int f = 0; f < flips; ++f) bad[rng() % header] = char(rng() & 0xff);

@@ -244,7 +244,9 @@ bool read_tensor(Reader& r, GgufTensor& t, uint64_t index, uint32_t alignment) {
     for (int64_t n : t.dims)
         if (mul_overflows(elements, n, elements)) return r.fail(what + ": element count overflows");
     // ggml_nbytes: the rows are whole blocks.
-    int64_t bytes = (t.dims[0] / info->block_size) * info->type_size;
+    int64_t bytes = 0;
+    if (mul_overflows(t.dims[0] / info->block_size, info->type_size, bytes))
+        return r.fail(what + ": byte size overflows");
     for (uint32_t d = 1; d < kGgufMaxDims; ++d)
         if (mul_overflows(bytes, t.dims[d], bytes)) return r.fail(what + ": byte size overflows");
     if (t.offset % alignment != 0)
@@ -569,6 +571,11 @@ bool config_from_gguf(const GgufHeader& h, const std::string& arch, std::string_
     return true;
 }
 
+std::string type_name(uint32_t type) {
+    const GgmlTypeInfo* info = ggml_type_info(type);
+    return info ? std::string(info->name) : "type " + std::to_string(type);
+}
+
 }  // namespace
 
 GgufModel describe_gguf(const GgufHeader& h) {
@@ -585,7 +592,7 @@ GgufModel describe_gguf(const GgufHeader& h) {
     std::map<uint32_t, int64_t> matrix_bytes;
     for (const GgufTensor& t : h.tensors) {
         GgufTypeBytes& b = by_type[t.type];
-        b.type = std::string(ggml_type_info(t.type)->name);
+        b.type = type_name(t.type);
         b.tensors += 1;
         b.elements += t.elements;
         b.bytes += t.bytes;
@@ -601,7 +608,7 @@ GgufModel describe_gguf(const GgufHeader& h) {
     for (const auto& [type, bytes] : matrix_bytes)
         if (bytes > best) {
             best = bytes;
-            m.dominant_type = std::string(ggml_type_info(type)->name);
+            m.dominant_type = type_name(type);
         }
 
     if (m.architecture.empty()) {
