@@ -205,6 +205,7 @@
     showMessage('');
     inputsToState();
     $('quant').disabled = state.model === GGUF;
+    if (state.model === GGUF && gguf && [...$('quant').options].some((o) => o.value === gguf.info.quant)) $('quant').value = gguf.info.quant;
     render(core.estimate(JSON.stringify(scenario())));
     writeHash();
   }
