@@ -23,22 +23,22 @@ const char* kLlama31_8B = R"({"model_type": "llama", "num_hidden_layers": 32, "h
     "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336,
     "vocab_size": 128256, "max_position_embeddings": 131072, "tie_word_embeddings": false})";
 
-std::map<std::string, int> type_counts(const std::vector<GgufTensor>& tensors) {
+std::map<std::string, int> type_counts(const std::vector<GgufPlannedTensor>& tensors) {
     std::map<std::string, int> n;
     for (const auto& t : tensors) ++n[t.type];
     return n;
 }
 
-const GgufTensor* tensor(const std::vector<GgufTensor>& ts, const std::string& name) {
+const GgufPlannedTensor* tensor(const std::vector<GgufPlannedTensor>& ts, const std::string& name) {
     for (const auto& t : ts)
         if (t.name == name) return &t;
     return nullptr;
 }
 
-std::vector<GgufTensor> typed(const ModelArch& a, const char* file_type) {
+std::vector<GgufPlannedTensor> typed(const ModelArch& a, const char* file_type) {
     const GgufFtype* ft = find_file_type(builtin_gguf_tables(), file_type);
     EXPECT_NE(ft, nullptr) << file_type;
-    return ft ? gguf_assign_types(a, *ft, builtin_gguf_tables()) : std::vector<GgufTensor>{};
+    return ft ? gguf_assign_types(a, *ft, builtin_gguf_tables()) : std::vector<GgufPlannedTensor>{};
 }
 
 }  // namespace

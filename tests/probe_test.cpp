@@ -3,10 +3,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli.h"
+#include "gguf_writer.h"
 #include "headroom/profile.h"
 #include "measure.h"
 #include "profile_writer.h"
@@ -107,5 +109,93 @@ TEST(Cli, QuickCpuMeasurementWritesAProfileThePageCanRead) {
     ASSERT_TRUE(p.ok()) << p.error;
     EXPECT_TRUE(p.hardware.measured);
     EXPECT_GT(p.hardware.bandwidth_bytes_s, 1e8);  // any real machine moves more than 0.1 GB/s
+    std::remove(path.c_str());
+}
+
+namespace {
+std::string temp_file(const std::string& name, const std::string& bytes) {
+    const std::string path = (std::filesystem::temp_directory_path() / name).string();
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+}
+}  // namespace
+
+TEST(Inspect, TinyLlamaFixtureAsJson) {
+    const CliRun r = cli({"inspect", std::string(HEADROOM_TEST_DATA) + "/tiny-llama.gguf", "--json"});
+    ASSERT_EQ(r.code, kExitOk) << r.err;
+    const json o = json::parse(r.out);
+    EXPECT_EQ(o["architecture"], "llama");
+    EXPECT_EQ(o["file_type"], "Q4_K_M");
+    EXPECT_EQ(o["tensor_count"], 12);
+    EXPECT_EQ(o["tensor_bytes"], 61536);
+    EXPECT_EQ(o["embedding_bytes"], 4608);
+    EXPECT_EQ(o["device_bytes"], 61536 - 4608);
+    EXPECT_EQ(o["by_type"][0]["type"], "Q4_K");
+    EXPECT_EQ(o["by_type"][0]["bytes"], 27648);
+    EXPECT_EQ(o["arch"]["layers"], 1);
+    EXPECT_EQ(o["arch"]["vocab"], 32);
+    EXPECT_EQ(o["expected_file_bytes"], o["file_bytes"]);
+    ASSERT_TRUE(o["estimate"].is_object()) << o["estimate_note"];
+    EXPECT_EQ(o["estimate"]["memory"]["weights_bytes"], 61536);
+    EXPECT_EQ(o["estimate"]["memory"]["device_weights_bytes"], 61536 - 4608);
+    EXPECT_EQ(o["estimate"]["verdict"], "runs-well");
+}
+
+TEST(Inspect, TextReportAndHelp) {
+    const CliRun r = cli({"inspect", std::string(HEADROOM_TEST_DATA) + "/tiny-llama.gguf", "--hardware",
+                          "nvidia-rtx-3090", "--context", "1024"});
+    ASSERT_EQ(r.code, kExitOk) << r.err;
+    EXPECT_NE(r.out.find("llama (Tiny Llama)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Q4_K_M"), std::string::npos);
+    EXPECT_NE(r.out.find("61536 bytes"), std::string::npos);
+    EXPECT_NE(r.out.find("nvidia-rtx-3090"), std::string::npos);
+    const std::string help = cli({"--help"}).out;
+    EXPECT_NE(help.find("inspect FILE.gguf"), std::string::npos);
+    EXPECT_NE(help.find("5 a model file is malformed or truncated"), std::string::npos);
+}
+
+TEST(Inspect, ExitCodesForUnreadableMalformedAndTruncatedFiles) {
+    EXPECT_EQ(cli({"inspect"}).code, kExitUsage);
+    EXPECT_EQ(cli({"inspect", "a.gguf", "--context", "zero"}).code, kExitUsage);
+    EXPECT_EQ(cli({"inspect", "a.gguf", "--bogus"}).code, kExitUsage);
+    EXPECT_EQ(cli({"inspect", "/no/such/file.gguf"}).code, kExitIo);
+    EXPECT_EQ(cli({"inspect", std::filesystem::temp_directory_path().string()}).code, kExitIo);
+    const std::string good = test::tiny_llama_gguf();
+    const std::string truncated = temp_file("headroom-truncated.gguf", good.substr(0, 1000));
+    CliRun r = cli({"inspect", truncated});
+    EXPECT_EQ(r.code, kExitBadFile);
+    EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
+    const std::string text = temp_file("headroom-not.gguf", "{\"model_type\": \"llama\"}");
+    r = cli({"inspect", text});
+    EXPECT_EQ(r.code, kExitBadFile);
+    EXPECT_NE(r.err.find("not a GGUF file"), std::string::npos) << r.err;
+    std::string corrupt = good;
+    corrupt[4] = 9;  // version 9
+    EXPECT_EQ(cli({"inspect", temp_file("headroom-corrupt.gguf", corrupt)}).code, kExitBadFile);
+    // Header intact, tensor data cut short: readable, with a warning.
+    r = cli({"inspect", temp_file("headroom-short-data.gguf", good.substr(0, good.size() - 100))});
+    EXPECT_EQ(r.code, kExitOk) << r.err;
+    EXPECT_NE(r.out.find("it is truncated"), std::string::npos) << r.out;
+    for (const char* f : {"headroom-truncated.gguf", "headroom-not.gguf", "headroom-corrupt.gguf", "headroom-short-data.gguf"})
+        std::remove((std::filesystem::temp_directory_path() / f).string().c_str());
+}
+
+TEST(Inspect, HeadersLargerThanTheFirstReadGrowTheRead) {
+    // A 600k-token vocabulary makes a header of about 10 MiB, past the first 8 MiB read.
+    test::GgufWriter w;
+    std::vector<std::string> tokens(600000, "token-xx");
+    w.str("general.architecture", "llama").u32("llama.block_count", 2).u32("llama.embedding_length", 64)
+        .u32("llama.feed_forward_length", 128).u32("llama.attention.head_count", 4)
+        .str_array("tokenizer.ggml.tokens", tokens);
+    w.tensor("token_embd.weight", {64, 600000}, test::kQ8_0);
+    const std::string bytes = w.bytes(false);
+    ASSERT_GT(bytes.size(), size_t(8) << 20);
+    const std::string path = temp_file("headroom-big-header.gguf", bytes);
+    const CliRun r = cli({"inspect", path, "--json"});
+    ASSERT_EQ(r.code, kExitOk) << r.err;
+    const json o = json::parse(r.out);
+    EXPECT_EQ(o["header_bytes_read"], bytes.size());
+    EXPECT_EQ(o["arch"]["vocab"], 600000);
+    EXPECT_EQ(o["tensor_bytes"], 2 * 34 * 600000);
     std::remove(path.c_str());
 }

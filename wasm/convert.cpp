@@ -4,6 +4,7 @@
 #include "headroom/catalog.h"
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
+#include "headroom/gguf.h"
 #include "headroom/params.h"
 #include "headroom/profile.h"
 
@@ -103,6 +104,65 @@ val profile_hardware(const std::string& profile_json) {
         o.set("memoryBytes", r.hardware.memory_bytes);
         o.set("bandwidthGbs", r.hardware.bandwidth_bytes_s / 1e9);
         o.set("fp16Tflops", r.hardware.fp16_flops / 1e12);
+    }
+    return o;
+}
+
+val inspect_gguf(const std::string& bytes) {
+    const GgufParseResult r = parse_gguf_header(bytes);
+    val o = val::object();
+    o.set("error", r.error);
+    o.set("needBytes", double(r.need_bytes));
+    o.set("maxHeaderBytes", double(kGgufMaxHeaderBytes));
+    if (!r.ok()) return o;
+    const GgufHeader& h = r.header;
+    const GgufModel m = describe_gguf(h);
+    o.set("version", h.version);
+    o.set("tensorCount", double(h.tensor_count));
+    o.set("metadataCount", double(h.kv_count));
+    o.set("headerBytes", double(h.header_bytes));
+    o.set("expectedFileBytes", double(h.expected_file_bytes));
+    o.set("architecture", m.architecture);
+    o.set("name", m.name);
+    o.set("fileType", m.file_type);
+    o.set("dominantType", m.dominant_type);
+    o.set("splitCount", m.split_count);
+    o.set("tensorBytes", double(m.tensor_bytes));
+    o.set("embeddingBytes", double(m.embedding_bytes));
+    o.set("deviceBytes", double(m.device_bytes));
+    o.set("byType", array_of(m.by_type, [](const GgufTypeBytes& t) {
+        val b = val::object();
+        b.set("type", t.type);
+        b.set("tensors", t.tensors);
+        b.set("bytes", double(t.bytes));
+        return b;
+    }));
+    // The format to name in a scenario: the file type, else the type most bytes are stored in.
+    o.set("quant", !m.file_type.empty() ? m.file_type : !m.dominant_type.empty() ? m.dominant_type : "GGUF");
+    o.set("archError", m.arch_error);
+    if (m.arch_error.empty()) {
+        const ModelArch& a = m.arch;
+        val arch = val::object();
+        arch.set("modelType", a.model_type);
+        arch.set("layers", a.layers);
+        arch.set("hidden", a.hidden);
+        arch.set("heads", a.heads);
+        arch.set("kvHeads", a.kv_heads);
+        arch.set("headDim", a.head_dim);
+        arch.set("ffn", a.ffn);
+        arch.set("vocab", a.vocab);
+        arch.set("maxContext", a.max_context);
+        arch.set("slidingWindow", a.sliding_window);
+        arch.set("experts", a.moe.experts);
+        arch.set("activeExperts", a.moe.active_experts);
+        arch.set("kvLoraRank", a.mla.kv_lora_rank);
+        arch.set("tiedEmbeddings", a.tied_embeddings);
+        arch.set("params", double(count_params(a).total));
+        o.set("arch", arch);
+        val model = val::object();
+        model.set("name", m.name.empty() ? m.architecture : m.name.substr(0, 200));
+        model.set("config", val::global("JSON").call<val>("parse", m.config_json));
+        o.set("scenarioModel", model);
     }
     return o;
 }

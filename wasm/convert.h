@@ -20,6 +20,12 @@ emscripten::val estimate(const std::string& scenario_json);
 /// A probe profile (JSON text) -> {error, name, backend, memoryBytes, bandwidthGbs, fp16Tflops}.
 emscripten::val profile_hardware(const std::string& profile_json);
 
+/// The first bytes of a GGUF file (a Uint8Array; Embind copies it into the string) ->
+/// {error, needBytes, architecture, name, fileType, tensorBytes, embeddingBytes, deviceBytes, byType,
+/// arch, archError, scenarioModel: {name, config}, quant, ...}. `needBytes` > 0: pass more of the
+/// file's start and call again. Never throws.
+emscripten::val inspect_gguf(const std::string& bytes);
+
 /// Catalog load status: "" when the embedded catalog is valid, else why not.
 std::string catalog_error();
 

@@ -6,6 +6,8 @@
   const $ = (id) => document.getElementById(id);
   const GIB = 1024 * 1024 * 1024;
   const MEASURED = '__measured__';
+  const GGUF = '__gguf__';  // the model of an opened GGUF file
+  const MIB = 1024 * 1024;
   const DEFAULTS = { model: 'meta-llama/Meta-Llama-3-8B', quant: 'Q4_K_M', hardware: 'nvidia-rtx-4090',
     gpus: 1, engine: 'llama.cpp', context: 8192, kv: 'f16', workload: 'chat' };
 
@@ -13,6 +15,7 @@
   let models = [], hardware = [], workloads = [];
   let state = Object.assign({}, DEFAULTS);
   let profileText = null;  // the loaded probe profile, as JSON text
+  let gguf = null;  // {fileName, info}: the opened GGUF file's header, as core read it
 
   // --- base64url for the share link (UTF-8 safe) -------------------------------------------
   function toBase64Url(text) {
@@ -45,6 +48,7 @@
     const sel = $('model');
     const f = (filter || '').trim().toLowerCase();
     sel.replaceChildren();
+    if (gguf && !gguf.info.archError) sel.append(option(GGUF, `File: ${gguf.fileName}`));
     for (const m of models) {
       const size = (m.params / 1e9).toFixed(m.params < 1e10 ? 1 : 0) + 'B';
       const label = `${m.name} (${size})`;
@@ -80,7 +84,8 @@
       }
       out[key] = v;
     }
-    if (!models.some((m) => m.id === out.model)) throw new Error(`unknown model "${String(out.model).slice(0, 80)}"`);
+    if (out.model === GGUF && !gguf) out.model = DEFAULTS.model;  // a link cannot carry the file
+    if (out.model !== GGUF && !models.some((m) => m.id === out.model)) throw new Error(`unknown model "${String(out.model).slice(0, 80)}"`);
     if (out.hardware !== MEASURED && !hardware.some((h) => h.id === out.hardware)) throw new Error(`unknown hardware "${String(out.hardware).slice(0, 80)}"`);
     return out;
   }
@@ -113,6 +118,7 @@
     fillModels($('model-filter').value);
     fillHardware();
     $('quant').value = state.quant;
+    $('quant').disabled = state.model === GGUF;  // the file's own format
     $('gpus').value = state.gpus;
     $('engine').value = state.engine;
     $('context').value = state.context;
@@ -133,12 +139,17 @@
   // --- answer ----------------------------------------------------------------------------
   function scenario() {
     const w = workloads.find((x) => x.id === state.workload) || workloads[0];
-    return {
+    const file = state.model === GGUF && gguf ? gguf.info : null;
+    const fromFile = !file ? {} : Object.assign({ model: file.scenarioModel, quant: file.quant },
+      // A shard of a split model holds only part of the weights: then the format decides the size.
+      file.splitCount > 1 ? {} : { weights_bytes: file.tensorBytes },
+      file.splitCount > 1 || !(file.embeddingBytes > 0 && file.embeddingBytes < file.tensorBytes) ? {} : { embedding_bytes: file.embeddingBytes });
+    return Object.assign({
       id: 'page', model: state.model, quant: state.quant,
       hardware: state.hardware === MEASURED ? { profile: JSON.parse(profileText) } : state.hardware,
       gpus: state.gpus, engine: state.engine, context: state.context, kv_type: state.kv,
       prompt_tokens: Math.min(w.promptTokens, state.context), gen_tokens: w.genTokens, workload: state.workload,
-    };
+    }, fromFile);
   }
   const fmt = (v, unit, digits = 1) => (typeof v === 'number' && isFinite(v) ? `${v.toFixed(digits)} ${unit}` : '–');
   const gib = (b) => (b / GIB).toFixed(2) + ' GiB';
@@ -193,6 +204,8 @@
   function update() {
     showMessage('');
     inputsToState();
+    $('quant').disabled = state.model === GGUF;
+    if (state.model === GGUF && gguf && [...$('quant').options].some((o) => o.value === gguf.info.quant)) $('quant').value = gguf.info.quant;
     render(core.estimate(JSON.stringify(scenario())));
     writeHash();
   }
@@ -207,6 +220,72 @@
     profileText = text;
     state.hardware = MEASURED;
     $('profile-status').textContent = `Predicting from measured numbers: ${hw.bandwidthGbs.toFixed(1)} GB/s on ${hw.name}.`;
+    stateToInputs();
+    update();
+  }
+
+  // --- GGUF file: read only the header, with File.slice, growing the slice as core asks ----------
+  const bytesText = (b) => `${Math.round(b).toLocaleString('en-US')} bytes (${gib(b)})`;
+  async function readGgufHeader(file) {
+    let size = Math.min(file.size, 8 * MIB);
+    for (;;) {
+      const info = core.inspectGguf(new Uint8Array(await file.slice(0, size).arrayBuffer()));
+      if (!info.needBytes) return { info, size };
+      if (size >= file.size) return { info: { error: 'the file ends inside its header: it is truncated' }, size };
+      size = Math.min(file.size, info.maxHeaderBytes, Math.max(size * 2, size + info.needBytes));
+    }
+  }
+  function showGgufSummary(info) {
+    const rows = [
+      ['architecture', 'Architecture', `${info.architecture || '–'}${info.name ? ` (${info.name})` : ''}`],
+      ['file-type', 'File type', info.fileType || `not stated (mostly ${info.dominantType || '–'})`],
+    ];
+    if (info.arch) {
+      const a = info.arch;
+      rows.push(['shape', 'Shape', `${a.layers} layers, hidden ${a.hidden}, ${a.heads} heads (${a.kvHeads} KV) of ${a.headDim}, ` +
+        `vocab ${a.vocab}${a.experts ? `, ${a.activeExperts} of ${a.experts} experts` : ''}`]);
+    }
+    rows.push(['tensors', 'Tensors', String(info.tensorCount)]);
+    for (const t of info.byType) rows.push([`type-${t.type}`, `  ${t.type} (${t.tensors})`, bytesText(t.bytes)]);
+    rows.push(['tensor-bytes', 'Weights in the file', bytesText(info.tensorBytes)],
+      ['device-bytes', 'Without token embedding', bytesText(info.deviceBytes)]);
+    $('gguf-rows').replaceChildren(...rows.map(([id, label, value]) => {
+      const tr = document.createElement('tr');
+      const a = document.createElement('td');
+      a.textContent = label;
+      const b = document.createElement('td');
+      b.textContent = value;
+      b.dataset.testid = 'gguf-' + id;
+      tr.append(a, b);
+      return tr;
+    }));
+    $('gguf-summary').hidden = false;
+  }
+  async function loadGgufFile(file) {
+    const status = $('gguf-status');
+    status.textContent = `Reading the header of ${file.name}…`;
+    const { info, size } = await readGgufHeader(file);
+    if (info.error) {
+      status.textContent = `Not a usable GGUF file: ${info.error}`;
+      $('gguf-summary').hidden = true;
+      if (state.model === GGUF) state.model = DEFAULTS.model;
+      gguf = null;
+      stateToInputs();
+      update();
+      return;
+    }
+    gguf = { fileName: file.name, info };
+    showGgufSummary(info);
+    let text = `Read the first ${size.toLocaleString('en-US')} of ${file.size.toLocaleString('en-US')} bytes.`;
+    if (info.splitCount > 1) text += ` This file is one of ${info.splitCount} parts: the weights are estimated from the format.`;
+    if (info.archError) {
+      text += ` No estimate for it: ${info.archError}.`;
+      if (state.model === GGUF) state.model = DEFAULTS.model;
+    } else {
+      state.model = GGUF;
+      text += ' The answer uses its architecture and exact weight bytes.';
+    }
+    status.textContent = text;
     stateToInputs();
     update();
   }
@@ -229,6 +308,9 @@
     }
     $('model-filter').addEventListener('input', () => { fillModels($('model-filter').value); update(); });
     $('profile-file').addEventListener('change', (e) => { if (e.target.files[0]) loadProfileFile(e.target.files[0]); });
+    $('gguf-file').addEventListener('change', (e) => {
+      if (e.target.files[0]) loadGgufFile(e.target.files[0]).catch((err) => { $('gguf-status').textContent = `Could not read the file: ${err.message}`; });
+    });
     $('copy-link').addEventListener('click', async () => {
       try {
         await navigator.clipboard.writeText(location.href);

@@ -125,6 +125,7 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
     if (!detail::read_string(s, "quant", quant, err, true) ||
         !detail::read_string(s, "engine", engine, err) || !detail::read_string(s, "kv_type", kv, err) ||
         !detail::read_int(s, "weights_bytes", 1000, int64_t(1) << 50, set.weights_file_bytes, err) ||
+        !detail::read_int(s, "embedding_bytes", 1, int64_t(1) << 50, set.embedding_file_bytes, err) ||
         !detail::read_int(s, "gpus", 1, 64, set.devices, err) ||
         !detail::read_int(s, "batch", 1, 4096, set.batch, err) ||
         !detail::read_bool(s, "flash_attn", set.flash_attn, err))
@@ -140,6 +141,10 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
         set.hardware.memory_bytes = memory_option_gb * detail::kBytesPerMemoryGb;
         if (set.hardware.backend == "metal")
             set.hardware.gpu_memory_share = metal_working_set_share(set.hardware.memory_bytes);
+    }
+    if (set.embedding_file_bytes > 0 && set.embedding_file_bytes >= set.weights_file_bytes) {
+        err = "'embedding_bytes' needs 'weights_bytes' larger than it";
+        return false;
     }
     bool known_engine = false;
     for (auto e : kEngines) known_engine = known_engine || e == engine;

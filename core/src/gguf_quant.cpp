@@ -335,10 +335,10 @@ std::string llama_cpp_arch(const ModelArch& a) {
     return a.model_type;
 }
 
-std::vector<GgufTensor> gguf_tensor_list(const ModelArch& a) {
-    std::vector<GgufTensor> out;
+std::vector<GgufPlannedTensor> gguf_tensor_list(const ModelArch& a) {
+    std::vector<GgufPlannedTensor> out;
     auto add = [&](std::string name, std::initializer_list<int64_t> shape, int layer) {
-        GgufTensor t;
+        GgufPlannedTensor t;
         t.name = std::move(name);
         t.dims = static_cast<int>(shape.size());
         t.ne = {1, 1, 1};
@@ -450,15 +450,15 @@ std::vector<GgufTensor> gguf_tensor_list(const ModelArch& a) {
         }
     }
     // llama-quantize walks llama_model_loader::weights_map: by block number, then name.
-    std::stable_sort(out.begin(), out.end(), [](const GgufTensor& x, const GgufTensor& y) {
+    std::stable_sort(out.begin(), out.end(), [](const GgufPlannedTensor& x, const GgufPlannedTensor& y) {
         return x.layer != y.layer ? x.layer < y.layer : x.name < y.name;
     });
     return out;
 }
 
-std::vector<GgufTensor> gguf_assign_types(const ModelArch& a, const GgufFtype& ft,
+std::vector<GgufPlannedTensor> gguf_assign_types(const ModelArch& a, const GgufFtype& ft,
                                           const GgufTables& tables, const GgufQuantOptions& opt) {
-    std::vector<GgufTensor> tensors = gguf_tensor_list(a);
+    std::vector<GgufPlannedTensor> tensors = gguf_tensor_list(a);
     const GgufTensorType* def = find_tensor_type(tables, ft.default_type);
     if (!def) return tensors;
     const bool quantized = def->block > 1;
@@ -477,7 +477,7 @@ std::vector<GgufTensor> gguf_assign_types(const ModelArch& a, const GgufFtype& f
         if (attn_v_like(t.category) && t.quantizable) ++n_wv;
     int i_wv = 0, counter_down = 0;
 
-    for (GgufTensor& t : tensors) {
+    for (GgufPlannedTensor& t : tensors) {
         if (!t.quantizable) continue;
         if (!quantized) {
             t.type = def->name;
@@ -536,7 +536,7 @@ std::vector<GgufTensor> gguf_assign_types(const ModelArch& a, const GgufFtype& f
     return tensors;
 }
 
-int64_t gguf_metadata_bytes(const ModelArch& a, const std::vector<GgufTensor>& tensors) {
+int64_t gguf_metadata_bytes(const ModelArch& a, const std::vector<GgufPlannedTensor>& tensors) {
     // Tensor infos: name (u64 length + text), n_dims (u32), dims (u64 each), type (u32), offset (u64).
     int64_t info = 0;
     for (const auto& t : tensors) info += 8 + int64_t(t.name.size()) + 4 + 8 * t.dims + 4 + 8;
@@ -560,9 +560,9 @@ std::optional<GgufWeights> gguf_weights(const ModelArch& a, std::string_view fil
                                         const GgufTables& tables, const GgufQuantOptions& opt) {
     const GgufFtype* ft = find_file_type(tables, file_type);
     if (!ft) return std::nullopt;
-    const std::vector<GgufTensor> tensors = gguf_assign_types(a, *ft, tables, opt);
+    const std::vector<GgufPlannedTensor> tensors = gguf_assign_types(a, *ft, tables, opt);
     GgufWeights w;
-    for (const GgufTensor& t : tensors) {
+    for (const GgufPlannedTensor& t : tensors) {
         const GgufTensorType* tt = find_tensor_type(tables, t.type);
         if (!tt) return std::nullopt;
         const int64_t bytes = gguf_tensor_bytes(*tt, t.elements());

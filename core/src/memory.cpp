@@ -44,10 +44,12 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
     m.weights_bytes = s.weights_file_bytes > 0 ? s.weights_file_bytes : w.file_bytes;
     // llama.cpp's model buffer: the file less its metadata and the token embedding, which stays in
     // host memory (a given file size keeps that difference).
+    // A GGUF header read by the page or `inspect` gives the exact token-embedding bytes.
+    const int64_t host_kept = s.weights_file_bytes > 0 && s.embedding_file_bytes > 0
+                                  ? s.embedding_file_bytes
+                                  : w.file_bytes - w.device_bytes;
     m.device_weights_bytes =
-        is_llama_cpp(s.engine)
-            ? std::max<int64_t>(0, m.weights_bytes - (w.file_bytes - w.device_bytes))
-            : m.weights_bytes;
+        is_llama_cpp(s.engine) ? std::max<int64_t>(0, m.weights_bytes - host_kept) : m.weights_bytes;
     if (is_llama_cpp(s.engine)) {
         KvOptions kv;
         kv.pad = memory_constants::kLlamaCppContextPad;

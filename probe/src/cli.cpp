@@ -16,6 +16,7 @@
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
 #include "headroom/params.h"
+#include "inspect.h"
 #include "profile_writer.h"
 #include "system_info.h"
 
@@ -38,6 +39,9 @@ Usage:
       Answer scenario lines (shared/calibration/README.md contract), one JSON line each.
   headroom-probe catalog models|hardware [--json]
       List the embedded catalog (models with published and computed parameter counts).
+  headroom-probe inspect FILE.gguf [--json] [--hardware ID] [--context N]
+      Read only the GGUF file's header: architecture, file type, exact bytes per tensor type,
+      totals, and an estimate for a default setup (nvidia-rtx-4090, llama.cpp, context 4096).
   headroom-probe --help | --version
 
 Options:
@@ -51,6 +55,7 @@ Exit codes:
   2 bad command line
   3 a file could not be read or written
   4 the embedded catalog failed to load
+  5 a model file is malformed or truncated (inspect)
 )";
 
 std::string utc_now() {
@@ -229,6 +234,7 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         }
         if (args[0] == "estimate") return cmd_estimate(args, in, out, err);
         if (args[0] == "catalog") return cmd_catalog(args, out, err);
+        if (args[0] == "inspect") return cmd_inspect(args, out, err);
     }
     return cmd_measure(args, out, err);
 }

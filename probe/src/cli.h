@@ -13,6 +13,7 @@ enum ExitCode : int {
     kExitUsage = 2,    ///< bad command line
     kExitIo = 3,       ///< a file could not be read or written
     kExitCatalog = 4,  ///< the embedded catalog failed to load (a build defect)
+    kExitBadFile = 5,  ///< a model file is malformed or truncated
 };
 
 /// Runs headroom-probe with `args` (without the program name); returns the exit code.

@@ -126,3 +126,77 @@ test('a probe profile in the link predicts from measured numbers', async () => {
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+// --- GGUF files ---------------------------------------------------------------------------------
+const fixturePath = path.join(root, 'tests', 'data', 'tiny-llama.gguf');
+
+/// Records every Blob.slice the page makes, so a test can check it only reads the header.
+const recordSlices = () => {
+  window.__slices = [];
+  const slice = Blob.prototype.slice;
+  Blob.prototype.slice = function (start, end) {
+    window.__slices.push([start, end, this.size]);
+    return slice.apply(this, arguments);
+  };
+};
+
+test('opening a GGUF file shows its figures and estimates from its exact bytes', async () => {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(recordSlices);
+  const { page, errors } = await openPage(base, ctx);
+  await page.setInputFiles('[data-testid=gguf-file]', fixturePath);
+  await page.waitForSelector('[data-testid=gguf-tensor-bytes]');
+  assert.equal(await page.textContent('[data-testid=gguf-architecture]'), 'llama (Tiny Llama)');
+  assert.equal(await page.textContent('[data-testid=gguf-file-type]'), 'Q4_K_M');
+  assert.equal(await page.textContent('[data-testid=gguf-tensors]'), '12');
+  assert.match(await page.textContent('[data-testid=gguf-tensor-bytes]'), /^61,536 bytes/);
+  assert.match(await page.textContent('[data-testid=gguf-device-bytes]'), /^56,928 bytes/);
+  assert.match(await page.textContent('[data-testid=gguf-type-Q4_K]'), /^27,648 bytes/);
+  assert.match(await page.textContent('[data-testid=gguf-status]'), /exact weight bytes/);
+  assert.equal(await page.inputValue('[data-testid=model]'), '__gguf__');
+  assert.match(await page.textContent('#model option:checked'), /File: tiny-llama\.gguf/);
+  assert.equal(await page.isDisabled('[data-testid=quant]'), true);
+  // The answer is for the file: a 62 KB model fits anywhere; its weights are the file's bytes.
+  assert.equal(await page.getAttribute('[data-testid=verdict]', 'data-verdict'), 'runs-well');
+  assert.equal(await page.textContent('[data-testid=mem-weights-on-device]'), '0.00 GiB');
+  assert.ok(parseFloat(await page.textContent('[data-testid=decode]')) > 0);
+  const slices = await page.evaluate(() => window.__slices);
+  assert.ok(slices.length >= 1 && slices.every(([start, end]) => start === 0 && end <= 8 * 1024 * 1024), JSON.stringify(slices));
+  // Back to a catalog model: the format picker works again.
+  await page.selectOption('[data-testid=model]', 'meta-llama/Meta-Llama-3-8B');
+  assert.equal(await page.isDisabled('[data-testid=quant]'), false);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a large GGUF file is read only as far as its header', async () => {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(recordSlices);
+  const { page, errors } = await openPage(base, ctx);
+  // The fixture followed by 24 MiB more data: the page must not read past its first slice.
+  const buffer = Buffer.concat([fs.readFileSync(fixturePath), Buffer.alloc(24 * 1024 * 1024)]);
+  await page.setInputFiles('[data-testid=gguf-file]', { name: 'big.gguf', mimeType: 'application/octet-stream', buffer });
+  await page.waitForSelector('[data-testid=gguf-tensor-bytes]');
+  const slices = await page.evaluate(() => window.__slices);
+  assert.deepEqual(slices.map(([s, e]) => [s, e]), [[0, 8 * 1024 * 1024]]);
+  assert.match(await page.textContent('[data-testid=gguf-status]'), /Read the first 8,388,608 of 25,229,504 bytes/);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a file that is not GGUF, or is cut short, shows why and runs no script', async () => {
+  const { page, ctx, errors } = await openPage(base);
+  await page.setInputFiles('[data-testid=gguf-file]', { name: '<img src=x onerror=alert(1)>.gguf', mimeType: 'text/plain',
+    buffer: Buffer.from('<img src=x onerror=alert(1)>') });
+  await page.waitForFunction(() => /Not a usable GGUF file/.test(document.querySelector('[data-testid=gguf-status]').textContent));
+  assert.match(await page.textContent('[data-testid=gguf-status]'), /not a GGUF file/);
+  assert.equal(await page.isHidden('[data-testid=gguf-summary]'), true);
+  const cut = fs.readFileSync(fixturePath).subarray(0, 1500);
+  await page.setInputFiles('[data-testid=gguf-file]', { name: 'cut.gguf', mimeType: 'application/octet-stream', buffer: cut });
+  await page.waitForFunction(() => /truncated/.test(document.querySelector('[data-testid=gguf-status]').textContent));
+  assert.equal(await page.$('img[src=x]'), null);
+  assert.equal(await page.getAttribute('[data-testid=verdict]', 'data-verdict'), 'runs-well');  // the default setup still answers
+  assert.notEqual(await page.inputValue('[data-testid=model]'), '__gguf__');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -96,7 +96,7 @@ const GgufFtype* find_file_type(const GgufTables& t, std::string_view name);
 int64_t gguf_tensor_bytes(const GgufTensorType& type, int64_t elements);
 
 /// One tensor of a llama.cpp model, its GGUF type once assigned.
-struct GgufTensor {
+struct GgufPlannedTensor {
     std::string name;            ///< "blk.3.attn_v.weight"
     std::array<int64_t, 3> ne{}; ///< ne[0] is the row length; unused dimensions are 1
     int dims = 1;
@@ -109,7 +109,7 @@ struct GgufTensor {
 
 /// The tensors llama.cpp's converter writes for `arch`, in llama-quantize's order (non-block tensors
 /// first, then by block number and name).
-std::vector<GgufTensor> gguf_tensor_list(const ModelArch& arch);
+std::vector<GgufPlannedTensor> gguf_tensor_list(const ModelArch& arch);
 
 /// llama.cpp architecture name used by the rules ("llama" for Llama/Mistral/Mixtral, "falcon"...).
 std::string llama_cpp_arch(const ModelArch& arch);
@@ -121,7 +121,7 @@ struct GgufQuantOptions {
 };
 
 /// Assigns every tensor its type in `file_type` (llama_tensor_get_type + fallback).
-std::vector<GgufTensor> gguf_assign_types(const ModelArch& arch, const GgufFtype& file_type,
+std::vector<GgufPlannedTensor> gguf_assign_types(const ModelArch& arch, const GgufFtype& file_type,
                                           const GgufTables& tables, const GgufQuantOptions& opt = {});
 
 /// What a GGUF file of a model weighs.
@@ -141,6 +141,6 @@ std::optional<GgufWeights> gguf_weights(const ModelArch& arch, std::string_view 
                                         const GgufQuantOptions& opt = {});
 
 /// Estimated GGUF metadata bytes: header, tokenizer arrays, tensor infos.
-int64_t gguf_metadata_bytes(const ModelArch& arch, const std::vector<GgufTensor>& tensors);
+int64_t gguf_metadata_bytes(const ModelArch& arch, const std::vector<GgufPlannedTensor>& tensors);
 
 }  // namespace headroom

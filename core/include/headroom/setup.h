@@ -22,6 +22,7 @@ struct Setup {
     bool flash_attn = false;         ///< llama.cpp -fa: no attention score matrix in the compute buffer
     int64_t weights_file_bytes = 0;  ///< when > 0, the real file size replaces the computed one
     double host_memory_bytes = 0;    ///< system RAM for offloaded layers; 0: kDefaultHostMemoryBytes
+    int64_t embedding_file_bytes = 0;  ///< when > 0 (with weights_file_bytes), the real token-embedding bytes
 };
 
 /// System RAM assumed when the setup does not say: a 64 GiB workstation, the common size of the
