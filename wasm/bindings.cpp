@@ -12,4 +12,5 @@ EMSCRIPTEN_BINDINGS(headroom) {
     emscripten::function("weightFormats", &weight_formats);
     emscripten::function("estimate", &estimate);
     emscripten::function("profileHardware", &profile_hardware);
+    emscripten::function("decodeShareLink", &decode_share_link);
 }

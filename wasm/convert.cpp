@@ -6,6 +6,7 @@
 #include "headroom/estimate.h"
 #include "headroom/params.h"
 #include "headroom/profile.h"
+#include "headroom/share_state.h"
 
 namespace headroom::wasm {
 namespace {
@@ -104,6 +105,27 @@ val profile_hardware(const std::string& profile_json) {
         o.set("bandwidthGbs", r.hardware.bandwidth_bytes_s / 1e9);
         o.set("fp16Tflops", r.hardware.fp16_flops / 1e12);
     }
+    return o;
+}
+
+val decode_share_link(const std::string& fragment) {
+    ShareStateResult r;
+    if (catalog().ok()) r = headroom::decode_share_link(fragment, catalog().catalog);
+    else r.error = "embedded catalog is invalid";
+    const ShareState& s = r.state;  // the defaults when the link was bad
+    val state = val::object();
+    state.set("model", s.model);
+    state.set("quant", s.quant);
+    state.set("hardware", s.hardware);
+    state.set("gpus", s.gpus);
+    state.set("engine", s.engine);
+    state.set("context", double(s.context));
+    state.set("kv", s.kv);
+    state.set("workload", s.workload);
+    val o = val::object();
+    o.set("error", r.error);
+    o.set("state", state);
+    o.set("profile", s.profile_json.empty() ? val::null() : val(s.profile_json));
     return o;
 }
 

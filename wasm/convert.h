@@ -20,6 +20,11 @@ emscripten::val estimate(const std::string& scenario_json);
 /// A probe profile (JSON text) -> {error, name, backend, memoryBytes, bandwidthGbs, fp16Tflops}.
 emscripten::val profile_hardware(const std::string& profile_json);
 
+/// A share link's fragment (after '#') decoded and checked by core (share_state.h) ->
+/// {error, state: {model, quant, hardware, gpus, engine, context, kv, workload}, profile: text|null}.
+/// `state` holds the defaults when `error` is set; decodeShareLink('') gives the defaults.
+emscripten::val decode_share_link(const std::string& fragment);
+
 /// Catalog load status: "" when the embedded catalog is valid, else why not.
 std::string catalog_error();
 

@@ -60,7 +60,10 @@ int64_t kv_cache_bytes(const ModelArch& a, int64_t context, int sequences, KvTyp
             cells = std::min<int64_t>(context, a.sliding_window);
         bytes += per_token_elements(a, kind) * double(cells) * elem * sequences;
     }
-    return static_cast<int64_t>(std::llround(bytes));
+    // A context no device could hold still gives a number: cap it far below int64's range, so sums
+    // of several such byte counts cannot overflow either.
+    constexpr double kMaxBytes = double(int64_t(1) << 60);
+    return static_cast<int64_t>(std::llround(std::min(bytes, kMaxBytes)));
 }
 
 double kv_bytes_per_token(const ModelArch& a, KvType type) {
