@@ -17,6 +17,9 @@
 #include "headroom/config.h"
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
+#if __has_include("headroom/gguf.h")
+#include "headroom/gguf.h"
+#endif
 #include "headroom/kv_cache.h"
 #include "headroom/memory.h"
 #include "headroom/params.h"
@@ -136,5 +139,25 @@ inline void share_state_entry(std::string_view text) {
         HEADROOM_FUZZ_CHECK(as_json.ok() && same_state(as_json.state, st), as_json.error);
     }
 }
+
+#if __has_include("headroom/gguf.h")
+#define HEADROOM_FUZZ_HAS_GGUF 1
+/// the first bytes of a GGUF file -> header -> model. A header that parsed must describe itself
+/// consistently, and an architecture read from it must be computable.
+inline void gguf_entry(std::string_view bytes) {
+    const GgufParseResult r = parse_gguf_header(bytes);
+    HEADROOM_FUZZ_CHECK(r.error.empty() || r.need_bytes == 0, r.error);
+    if (!r.ok()) return;
+    const GgufHeader& h = r.header;
+    HEADROOM_FUZZ_CHECK(h.tensors.size() == h.tensor_count && h.tensor_bytes >= 0, "tensor table");
+    HEADROOM_FUZZ_CHECK(h.header_bytes <= bytes.size(), "header past the bytes given");
+    const GgufModel m = describe_gguf(h);
+    HEADROOM_FUZZ_CHECK(m.tensor_bytes >= 0 && m.embedding_bytes >= 0, m.architecture);
+    if (m.arch_error.empty()) {
+        HEADROOM_FUZZ_CHECK(m.arch.layers >= 1 && m.arch.layer_kinds.size() == size_t(m.arch.layers), m.architecture);
+        compute_with(m.arch, default_setup());
+    }
+}
+#endif
 
 }  // namespace headroom::fuzz

@@ -12,6 +12,8 @@ seconds=${FUZZ_SECONDS:-30}
 bin=${FUZZ_BIN:-build/fuzz/bin}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(config profile scenario share_state)
+# The GGUF target exists once core has the GGUF reader (core/include/headroom/gguf.h).
+[ $# -gt 0 ] || [ ! -x "$bin/gguf_fuzz" ] || targets+=(gguf)
 passed=0
 failed=0
 for t in "${targets[@]}"; do
