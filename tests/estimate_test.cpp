@@ -82,3 +82,11 @@ TEST(Estimate, AnswersEveryCalibrationLine) {
         EXPECT_GT(lines, 50) << file;
     }
 }
+
+TEST(Estimate, CalibrationRowsAreAnsweredForTheirScenario) {
+    const json p = run(R"({"scenario": {"id": "row-1", "model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M",
+        "hardware": "nvidia-rtx-4090", "gen_tokens": 128}, "measured": {"decode_tok_s": 120}})");
+    EXPECT_EQ(p["id"], "row-1");
+    EXPECT_TRUE(p["error"].is_null()) << p.dump();
+    EXPECT_GT(p["decode_tok_s"].get<double>(), 0);
+}

@@ -1,62 +1,119 @@
-// workload_test.cpp: verdicts a practitioner knows the answer to, each with its reason.
+// workload_test.cpp: verdicts a practitioner knows the answer to, each with its reason, and the
+// suggestions that fix a setup.
 #include <gtest/gtest.h>
 
+#include "headroom/advice.h"
 #include "headroom/estimate.h"
 #include "test_support.h"
 
 using namespace headroom;
 
 namespace {
+
 struct Case {
     const char* why;
     const char* scenario;
     const char* verdict;
+    const char* limiting;  ///< nullptr: not checked
 };
+
+// An Apple laptop with 64 GB, as the scenario contract describes inline hardware.
+#define M4_MAX_64 \
+    R"("hardware": "apple-m4-max-40c", "hardware_memory_gb": 64)"
 
 const Case kCases[] = {
     {"an 8B model at Q4_K_M on a 24 GB card runs chat well",
      R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "workload": "chat"})",
-     "runs-well"},
-    {"a 70B model at Q4_K_M on a 24 GB card spills to the CPU",
+     "runs-well", nullptr},
+    {"an 8B model at F16 (16 GB of weights) still runs chat well on a 24 GB card",
+     R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "F16", "hardware": "nvidia-rtx-4090", "workload": "chat"})",
+     "runs-well", nullptr},
+    {"a 70B model at F16 (141 GB) won't fit on one 80 GB card: 60 GB would have to live in system RAM",
+     R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "F16", "hardware": "nvidia-a100-sxm4-80gb", "workload": "chat"})",
+     "wont-fit", "memory"},
+    {"a 70B model at Q4_K_M (42 GB) on a 24 GB card runs only with layers in system RAM",
      R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "workload": "chat"})",
-     "spills-to-cpu"},
-    {"an 8B model at F16 (16 GB of weights) with 128k context on a 12 GB card does not fit on the card",
-     R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "F16", "hardware": "nvidia-rtx-3060", "context": 131072, "workload": "agent"})",
-     "spills-to-cpu"},
+     "spills-to-cpu", "memory"},
+    {"the same 70B Q4_K_M on two 24 GB cards fits",
+     R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-3090", "gpus": 2, "workload": "chat"})",
+     "usable", nullptr},
+    {"a 30B-A3B MoE on a 64 GB Apple laptop runs well: only 3B parameters are read per token",
+     R"({"model": "Qwen/Qwen3-30B-A3B", "quant": "Q4_K_M", )" M4_MAX_64 R"(, "engine": "llama.cpp", "workload": "chat"})",
+     "runs-well", nullptr},
+    {"a dense 70B at Q4_K_M on a 64 GB Apple laptop fits but generates slower than reading pace",
+     R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "Q4_K_M", )" M4_MAX_64 R"(, "workload": "chat"})",
+     "usable", "bandwidth"},
+    {"a 128k-context agent loop with an 8B model on a 12 GB card is too tight: 16 GiB of KV cache",
+     R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-3060", "context": 131072, "workload": "agent"})",
+     "too-tight", "context"},
+    {"20 users on one small GPU do not run well",
+     R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-3060", "workload": {"preset": "serving", "concurrency": 20}})",
+     "too-tight", "concurrency"},
+    {"a model that does not fit unified memory has nowhere to spill",
+     R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "Q8_0", "hardware": "apple-m4-max-40c", "workload": "chat"})",
+     "wont-fit", "memory"},
+    {"offline batch of an 8B model on a 4090 moves millions of tokens an hour",
+     R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "workload": "batch"})",
+     "runs-well", nullptr},
 };
+
+Prediction run(const std::string& scenario, bool with_suggestions = false) {
+    ScenarioResult r = parse_scenario(scenario, test::catalog());
+    EXPECT_TRUE(r.ok()) << r.error << " in " << scenario;
+    return predict(r.scenario, with_suggestions ? &test::catalog() : nullptr);
+}
+
 }  // namespace
 
 TEST(Verdict, PractitionerCases) {
     for (const Case& c : kCases) {
-        ScenarioResult r = parse_scenario(c.scenario, test::catalog());
-        ASSERT_TRUE(r.ok()) << c.why << ": " << r.error;
-        const Prediction p = predict(r.scenario);
-        EXPECT_EQ(verdict_name(p.assessment.verdict), c.verdict)
-            << c.why << " (" << p.assessment.reasons.front() << ")";
-        EXPECT_FALSE(p.assessment.reasons.empty()) << c.why;
+        const Prediction p = run(c.scenario);
+        ASSERT_FALSE(p.assessment.reasons.empty()) << c.why;
+        EXPECT_EQ(verdict_name(p.assessment.verdict), c.verdict) << c.why << " (" << p.assessment.reasons.front() << ")";
+        if (c.limiting) {
+            EXPECT_EQ(p.assessment.limiting, c.limiting) << c.why;
+        }
     }
 }
 
-TEST(Verdict, SlowSpeedIsSluggishAndSaysSo) {
-    MemoryBreakdown m;
-    m.fits = true;
-    m.total_bytes = 10;
-    m.capacity_bytes = 100;
-    SpeedEstimate s;
-    s.decode_tok_s = 3;
-    s.ttft_s = 1;
-    const Assessment a = assess(m, s, Workload{});
-    EXPECT_EQ(a.verdict, Verdict::sluggish);
-    EXPECT_EQ(a.limiting, "bandwidth");
+TEST(Verdict, TooTightAgentIsFixedByAQuantisedKvCacheOrAShorterContext) {
+    const Prediction p = run(kCases[7].scenario, true);
+    ASSERT_EQ(p.assessment.verdict, Verdict::too_tight);
+    EXPECT_LT(p.assessment.figures.max_context, 131072);
+    EXPECT_GT(p.assessment.figures.max_context, 16384);
+    bool kv = false, context = false;
+    for (const Suggestion& s : p.suggestions) {
+        EXPECT_LT(verdict_rank(s.verdict), verdict_rank(Verdict::too_tight)) << s.summary;
+        kv = kv || s.change.rfind("KV cache", 0) == 0;
+        context = context || s.change.rfind("context", 0) == 0;
+    }
+    EXPECT_TRUE(kv);
+    EXPECT_TRUE(context);
 }
 
-TEST(Verdict, NoHeadroomIsTooTight) {
-    MemoryBreakdown m;
-    m.fits = true;
-    m.total_bytes = 99;
-    m.capacity_bytes = 100;
-    SpeedEstimate s;
-    s.decode_tok_s = 100;
-    s.ttft_s = 0.1;
-    EXPECT_EQ(assess(m, s, Workload{}).verdict, Verdict::too_tight);
+TEST(Verdict, SpillingModelIsFixedByMoreGpusOrAFewerBitsFormat) {
+    const Prediction p = run(kCases[3].scenario, true);
+    ASSERT_FALSE(p.suggestions.empty());
+    bool more_gpus = false;
+    for (const Suggestion& s : p.suggestions) more_gpus = more_gpus || s.change == "2x this GPU";
+    EXPECT_TRUE(more_gpus);
+    EXPECT_NE(p.suggestions.front().summary.find("tok/s"), std::string::npos);
+}
+
+TEST(Verdict, FiguresForTheWorkload) {
+    const Prediction p = run(kCases[0].scenario);
+    const WorkloadFigures& f = p.assessment.figures;
+    EXPECT_GT(f.headroom_bytes, 0);
+    EXPECT_GT(f.headroom_share, 0.5);  // 6 GiB of 24
+    EXPECT_GE(f.max_context, 8192);    // Llama 3's own limit caps it
+    EXPECT_GT(f.max_users, 10);
+    EXPECT_GT(f.task_s, 0);
+    const Prediction agent = run(R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "workload": "agent"})");
+    EXPECT_GT(agent.assessment.figures.task_s, 10 * agent.assessment.figures.ttft_s);  // many steps
+}
+
+TEST(Verdict, VerdictOrder) {
+    EXPECT_LT(verdict_rank(Verdict::runs_well), verdict_rank(Verdict::usable));
+    EXPECT_LT(verdict_rank(Verdict::too_tight), verdict_rank(Verdict::wont_fit));
+    EXPECT_EQ(verdict_name(Verdict::spills_to_cpu), "spills-to-cpu");
 }

@@ -16,7 +16,8 @@ bool read_model(const json& e, CatalogModel& m, std::string& err) {
         return false;
     }
     if (!detail::read_string(e, "id", m.id, err, true) || !detail::read_string(e, "name", m.name, err, true) ||
-        !detail::read_string(e, "family", m.family, err))
+        !detail::read_string(e, "family", m.family, err) ||
+        !detail::read_string(e, "released", m.released, err))
         return false;
     auto params = e.find("params");
     if (params == e.end() || !params->is_object()) {
@@ -84,7 +85,34 @@ CatalogResult load_catalog(std::string_view text) {
             }
         }
     }
+    // Quality loss per format: rows measured without an importance matrix first, so formats are
+    // compared on the same footing; IQ formats exist only with one, so their rows come second.
+    if (auto q = doc.find("quants"); q != doc.end() && q->is_object()) {
+        if (auto rows = q->find("quality"); rows != q->end() && rows->is_array()) {
+            for (bool with_imatrix : {false, true}) {
+                for (const json& row : *rows) {
+                    if (!row.is_object() || !row.contains("mean_kld") || row["mean_kld"].is_null()) continue;
+                    const bool has_imatrix = row.contains("imatrix") && !row["imatrix"].is_null();
+                    if (has_imatrix != with_imatrix) continue;
+                    FormatQuality fq;
+                    if (!detail::read_string(row, "format", fq.format, r.error) ||
+                        !detail::read_number(row, "mean_kld", 0, 100, fq.mean_kld, r.error) ||
+                        !detail::read_number(row, "delta_ppl", -10, 1e6, fq.delta_ppl, r.error)) {
+                        r.error = "quality row '" + fq.format + "': " + r.error;
+                        return r;
+                    }
+                    if (!fq.format.empty() && !find_quality(c, fq.format)) c.quality.push_back(fq);
+                }
+            }
+        }
+    }
     return r;
+}
+
+const FormatQuality* find_quality(const Catalog& c, std::string_view format) {
+    for (const auto& q : c.quality)
+        if (q.format == format) return &q;
+    return nullptr;
 }
 
 const CatalogModel* find_model(const Catalog& c, std::string_view id) {

@@ -31,6 +31,7 @@ bool read_model(const json& s, const Catalog& catalog, Scenario& sc, std::string
             return false;
         }
         sc.arch = m->arch;
+        sc.model_id = m->id;
         sc.model_name = m->name;
         return true;
     }
@@ -122,8 +123,21 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
         !detail::read_string(s, "engine", engine, err) || !detail::read_string(s, "kv_type", kv, err) ||
         !detail::read_int(s, "weights_bytes", 1000, int64_t(1) << 50, set.weights_file_bytes, err) ||
         !detail::read_int(s, "gpus", 1, 64, set.devices, err) ||
-        !detail::read_int(s, "batch", 1, 4096, set.batch, err))
+        !detail::read_int(s, "batch", 1, 4096, set.batch, err) ||
+        !detail::read_bool(s, "flash_attn", set.flash_attn, err))
         return false;
+    double host_gb = 0, memory_option_gb = 0;
+    if (!detail::read_number(s, "host_memory_gb", 1, 1e5, host_gb, err) ||
+        !detail::read_number(s, "hardware_memory_gb", 0.5, 1e5, memory_option_gb, err))
+        return false;
+    set.host_memory_bytes = host_gb * detail::kBytesPerMemoryGb;
+    if (memory_option_gb > 0) {
+        // A memory configuration of the same chip (Apple sells each in several); Metal's working
+        // set follows the memory size.
+        set.hardware.memory_bytes = memory_option_gb * detail::kBytesPerMemoryGb;
+        if (set.hardware.backend == "metal")
+            set.hardware.gpu_memory_share = metal_working_set_share(set.hardware.memory_bytes);
+    }
     if (!detail::known_engine(engine)) {
         err = "unknown engine '" + engine.substr(0, 40) + "'";
         return false;
@@ -163,6 +177,12 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
 ScenarioResult parse_scenario(std::string_view text, const Catalog& catalog) {
     ScenarioResult r;
     json s = detail::parse_json(text, r.error);
+    // A calibration row ({"scenario": {...}, "measured": {...}}) is answered for its scenario, so
+    // the rows file itself can be fed to `estimate`.
+    if (r.error.empty() && s.is_object() && !s.contains("model") && s.contains("scenario") && s["scenario"].is_object()) {
+        json inner = std::move(s["scenario"]);
+        s = std::move(inner);
+    }
     if (r.error.empty() && !read_scenario(s, catalog, r.scenario, r.error)) {
         std::string id = r.scenario.id;
         r.scenario = Scenario{};
@@ -171,12 +191,14 @@ ScenarioResult parse_scenario(std::string_view text, const Catalog& catalog) {
     return r;
 }
 
-Prediction predict(const Scenario& sc) {
+Prediction predict(const Scenario& sc, const Catalog* suggestions_from) {
     Prediction p;
     p.id = sc.id;
     p.memory = estimate_memory(sc.arch, sc.setup);
     p.speed = estimate_speed(sc.arch, sc.setup, p.memory, sc.prompt_tokens, sc.gen_tokens);
-    p.assessment = assess(p.memory, p.speed, sc.workload);
+    p.assessment = assess(sc.arch, sc.setup, sc.workload);
+    if (suggestions_from)
+        p.suggestions = suggest(sc.arch, sc.setup, sc.workload, suggestions_from, sc.model_id);
     return p;
 }
 
@@ -198,14 +220,31 @@ std::string prediction_json(const Prediction& p) {
                      {"capacity_bytes", m.capacity_bytes}};
     out["fits"] = m.fits;
     out["offloaded_layers"] = m.offloaded_layers;
-    out["verdict"] = std::string(verdict_name(p.assessment.verdict));
-    out["limiting"] = p.assessment.limiting;
-    out["reasons"] = p.assessment.reasons;
+    const Assessment& a = p.assessment;
+    out["verdict"] = std::string(verdict_name(a.verdict));
+    out["limiting"] = a.limiting;
+    out["reasons"] = a.reasons;
+    const WorkloadFigures& f = a.figures;
+    out["workload"] = {{"decode_tok_s", finite(f.decode_tok_s)},   {"prefill_tok_s", finite(f.prefill_tok_s)},
+                       {"ttft_s", finite(f.ttft_s)},               {"task_s", finite(f.task_s)},
+                       {"tokens_per_hour", finite(f.tokens_per_hour)}, {"headroom_bytes", f.headroom_bytes},
+                       {"headroom_share", finite(f.headroom_share)}, {"max_context", f.max_context},
+                       {"max_users", f.max_users}};
+    if (!p.suggestions.empty()) {
+        json list = json::array();
+        for (const Suggestion& sg : p.suggestions)
+            list.push_back({{"change", sg.change},
+                            {"verdict", std::string(verdict_name(sg.verdict))},
+                            {"decode_tok_s", finite(sg.decode_tok_s)},
+                            {"max_context", sg.max_context},
+                            {"summary", sg.summary}});
+        out["suggestions"] = list;
+    }
     out["error"] = nullptr;
     return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string estimate_line(std::string_view text, const Catalog& catalog) {
+std::string estimate_line(std::string_view text, const Catalog& catalog, bool with_suggestions) {
     ScenarioResult r = parse_scenario(text, catalog);
     if (!r.ok()) {
         Prediction p;
@@ -213,7 +252,7 @@ std::string estimate_line(std::string_view text, const Catalog& catalog) {
         p.error = r.error;
         return prediction_json(p);
     }
-    return prediction_json(predict(r.scenario));
+    return prediction_json(predict(r.scenario, with_suggestions ? &catalog : nullptr));
 }
 
 }  // namespace headroom

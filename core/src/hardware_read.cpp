@@ -3,6 +3,14 @@
 
 #include <array>
 
+namespace headroom {
+
+double metal_working_set_share(double memory_bytes) {
+    return memory_bytes >= 64.0 * 1024 * 1024 * 1024 ? 0.75 : 2.0 / 3.0;
+}
+
+}  // namespace headroom
+
 namespace headroom::detail {
 namespace {
 
@@ -21,17 +29,21 @@ bool hardware_from_json(const json& obj, Hardware& hw, std::string& error) {
         error = "hardware must be an object";
         return false;
     }
-    double memory_gb = 0, bandwidth_gbs = 0, fp16_tflops = 0;
+    double memory_gb = 0, bandwidth_gbs = 0, fp16_tflops = 0, fp16_acc16_tflops = 0;
     if (!read_string(obj, "id", hw.id, error) || !read_string(obj, "name", hw.name, error) ||
         !read_number(obj, "memory_gb", 0.01, 1e6, memory_gb, error, true) ||
         !read_number(obj, "bandwidth_gbs", 0.1, 1e6, bandwidth_gbs, error, true) ||
         !read_number(obj, "fp16_tflops", 0, 1e6, fp16_tflops, error) ||
+        !read_number(obj, "fp16_acc16_tflops", 0, 1e6, fp16_acc16_tflops, error) ||
         !read_bool(obj, "unified_memory", hw.unified_memory, error) ||
-        !read_number(obj, "gpu_memory_share", 0.05, 1.0, hw.gpu_memory_share, error))
+        !read_number(obj, "gpu_memory_share", 0.05, 1.0, hw.gpu_memory_share, error) ||
+        !read_number(obj, "price_usd", 0, 1e8, hw.price_usd, error))
         return false;
     hw.memory_bytes = memory_gb * kBytesPerMemoryGb;
     hw.bandwidth_bytes_s = bandwidth_gbs * 1e9;
-    hw.fp16_flops = fp16_tflops * 1e12;
+    // GeForce cards run FP16 matrices with FP16 accumulate at twice the FP32-accumulate rate, and
+    // llama.cpp's cuBLAS path uses FP16 accumulate: that is the rate prompts are processed at.
+    hw.fp16_flops = (fp16_acc16_tflops > 0 ? fp16_acc16_tflops : fp16_tflops) * 1e12;
     if (auto it = obj.find("backends"); it != obj.end() && it->is_array() && !it->empty() &&
                                         (*it)[0].is_string()) {
         hw.backend = (*it)[0].get<std::string>();

@@ -1,4 +1,5 @@
-// kv_cache.cpp: KV cache and recurrent-state bytes, layer by layer.
+// kv_cache.cpp: KV cache and recurrent-state bytes, layer by layer, as llama.cpp allocates them
+// (src/llama-context.cpp, src/llama-kv-cache.cpp, src/llama-kv-cache-iswa.cpp).
 #include "headroom/kv_cache.h"
 
 #include <algorithm>
@@ -12,16 +13,27 @@ bool parse_kv_type(std::string_view name, KvType& out) {
     else if (name == "q8_0") out = KvType::q8_0;
     else if (name == "q4_0") out = KvType::q4_0;
     else if (name == "fp8") out = KvType::fp8;
+    else if (name == "f32") out = KvType::f32;
+    else if (name == "q4_1") out = KvType::q4_1;
+    else if (name == "q5_0") out = KvType::q5_0;
+    else if (name == "q5_1") out = KvType::q5_1;
+    else if (name == "iq4_nl") out = KvType::iq4_nl;
     else return false;
     return true;
 }
 
 double kv_element_bytes(KvType type) {
+    // ggml block sizes (ggml-common.h): bytes per block of 32 elements.
     switch (type) {
+        case KvType::f32: return 4.0;
         case KvType::f16:
         case KvType::bf16: return 2.0;
-        case KvType::q8_0: return 34.0 / 32;  // ggml block: fp16 scale + 32 int8
+        case KvType::q8_0: return 34.0 / 32;  // fp16 scale + 32 int8
         case KvType::q4_0: return 18.0 / 32;  // fp16 scale + 32 nibbles
+        case KvType::q4_1: return 20.0 / 32;
+        case KvType::q5_0: return 22.0 / 32;
+        case KvType::q5_1: return 24.0 / 32;
+        case KvType::iq4_nl: return 18.0 / 32;
         case KvType::fp8: return 1.0;
     }
     return 2.0;
@@ -29,48 +41,102 @@ double kv_element_bytes(KvType type) {
 
 namespace {
 
-/// Elements cached per token by one attention layer of `kind`.
-double per_token_elements(const ModelArch& a, LayerKind kind) {
-    switch (kind) {
-        case LayerKind::full_attention:
-        case LayerKind::sliding_attention: return 2.0 * a.kv_heads * a.head_dim;
-        case LayerKind::mla: return double(a.mla.kv_lora_rank) + a.mla.qk_rope_head_dim;
-        default: return 0;
-    }
+LayerKind layer_kind(const ModelArch& a, int i) {
+    return a.layer_kinds.empty() ? LayerKind::full_attention : a.layer_kinds[static_cast<size_t>(i)];
 }
 
-LayerKind layer_kind(const ModelArch& a, int i) {
-    return a.layer_kinds.empty() ? LayerKind::full_attention : a.layer_kinds[i];
+int64_t pad_to(int64_t x, int64_t pad) { return pad > 1 ? (x + pad - 1) / pad * pad : x; }
+
+/// llama.cpp implements sliding windows only for some architectures; Mistral and Mixtral are
+/// converted to the llama architecture, which has none, so their layers cache the whole context.
+bool llama_cpp_slides(const ModelArch& a) {
+    return !(a.model_type == "mistral" || a.model_type == "mixtral" || a.model_type == "starcoder2");
+}
+
+/// K and V elements one token takes in one layer.
+void row_elements(const ModelArch& a, LayerKind kind, bool latent, double& k, double& v) {
+    if (kind == LayerKind::mla) {
+        const MlaSpec& m = a.mla;
+        if (latent) {
+            k = double(m.kv_lora_rank) + m.qk_rope_head_dim;
+            v = m.kv_lora_rank;
+        } else {
+            k = double(a.heads) * (m.qk_nope_head_dim + m.qk_rope_head_dim);
+            v = double(a.heads) * m.v_head_dim;
+        }
+        return;
+    }
+    k = v = double(a.kv_heads) * a.head_dim;
 }
 
 }  // namespace
 
-int64_t kv_cache_bytes(const ModelArch& a, int64_t context, int sequences, KvType type) {
-    const double elem = kv_element_bytes(type);
-    double bytes = 0;
+bool mla_caches_latent(const ModelArch& a, const KvOptions& opt) {
+    if (opt.mla_latent >= 0) return opt.mla_latent == 1;
+    return a.mla.q_lora_rank > 0;
+}
+
+KvBreakdown llama_cpp_kv_cache(const ModelArch& a, int64_t context, int sequences, KvType k_type,
+                               KvType v_type, const KvOptions& opt) {
+    KvBreakdown r;
+    const int64_t seqs = std::max(1, sequences);
+    // llama-context.cpp: n_ctx_seq = GGML_PAD(n_ctx_seq, 256); one stream of that size per sequence.
+    const int64_t cells_seq = pad_to(std::max<int64_t>(1, context), opt.pad);
+    // llama-kv-cache-iswa.cpp: min(size_base, GGML_PAD(n_swa + n_ubatch, n_pad)) per stream.
+    const int64_t swa_seq =
+        opt.swa_full ? cells_seq
+                     : std::min(cells_seq, pad_to(int64_t(a.sliding_window) + opt.ubatch, opt.pad));
+    r.cells = cells_seq * seqs;
+    const bool latent = mla_caches_latent(a, opt);
+    const double kb = kv_element_bytes(k_type), vb = kv_element_bytes(v_type);
+    double k = 0, v = 0, swa = 0, rec = 0;
     for (int i = 0; i < a.layers; ++i) {
-        const LayerKind kind = layer_kind(a, i);
+        LayerKind kind = layer_kind(a, i);
         if (kind == LayerKind::linear_attention || kind == LayerKind::state_space) {
             // Recurrent state is kept in F32 whatever the KV type.
-            bytes += 4.0 * double(a.recurrent.state_elements + a.recurrent.conv_elements) * sequences;
+            rec += 4.0 * double(a.recurrent.state_elements + a.recurrent.conv_elements) * seqs;
             continue;
         }
-        int64_t cells = context;
-        if (kind == LayerKind::sliding_attention && a.sliding_window > 0)
-            cells = std::min<int64_t>(context, a.sliding_window);
-        bytes += per_token_elements(a, kind) * double(cells) * elem * sequences;
+        if (kind == LayerKind::sliding_attention && (!llama_cpp_slides(a) || a.sliding_window <= 0))
+            kind = LayerKind::full_attention;
+        double ke = 0, ve = 0;
+        row_elements(a, kind, latent, ke, ve);
+        if (kind == LayerKind::sliding_attention) {
+            r.swa_cells = swa_seq * seqs;
+            const double sk = opt.swa_f16 ? 2.0 : kb, sv = opt.swa_f16 ? 2.0 : vb;
+            swa += double(swa_seq * seqs) * (ke * sk + ve * sv);
+        } else {
+            k += double(r.cells) * ke * kb;
+            v += double(r.cells) * ve * vb;
+        }
     }
-    // A context no device could hold still gives a number: cap it far below int64's range, so sums
-    // of several such byte counts cannot overflow either.
+    // A context no device could hold still gives a number: cap each part far below int64's range,
+    // so the total and sums with other byte counts cannot overflow either.
     constexpr double kMaxBytes = double(int64_t(1) << 60);
-    return static_cast<int64_t>(std::llround(std::min(bytes, kMaxBytes)));
+    const auto bytes = [](double x) { return static_cast<int64_t>(std::llround(std::min(x, kMaxBytes))); };
+    r.k_bytes = bytes(k);
+    r.v_bytes = bytes(v);
+    r.swa_bytes = bytes(swa);
+    r.recurrent_bytes = bytes(rec);
+    return r;
+}
+
+int64_t kv_cache_bytes(const ModelArch& a, int64_t context, int sequences, KvType type) {
+    return llama_cpp_kv_cache(a, context, sequences, type, type).total();
 }
 
 double kv_bytes_per_token(const ModelArch& a, KvType type) {
+    const bool latent = mla_caches_latent(a);
     double elems = 0;
     for (int i = 0; i < a.layers; ++i) {
-        const LayerKind kind = layer_kind(a, i);
-        if (kind != LayerKind::sliding_attention) elems += per_token_elements(a, kind);
+        LayerKind kind = layer_kind(a, i);
+        if (kind == LayerKind::linear_attention || kind == LayerKind::state_space) continue;
+        if (kind == LayerKind::sliding_attention && llama_cpp_slides(a) && a.sliding_window > 0)
+            continue;
+        if (kind == LayerKind::sliding_attention) kind = LayerKind::full_attention;
+        double k = 0, v = 0;
+        row_elements(a, kind, latent, k, v);
+        elems += k + v;
     }
     return elems * kv_element_bytes(type);
 }

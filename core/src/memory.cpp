@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "headroom/compute_buffer.h"
 #include "headroom/weights.h"
 #include "memory_constants.h"
 
@@ -41,11 +42,24 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
     m.layers = a.layers;
     const WeightsBytes w = weights_bytes(a, s.format);
     m.weights_bytes = s.weights_file_bytes > 0 ? s.weights_file_bytes : w.file_bytes;
-    // llama.cpp keeps the token embedding table in host memory: it is only looked up.
+    // llama.cpp's model buffer: the file less its metadata and the token embedding, which stays in
+    // host memory (a given file size keeps that difference).
     m.device_weights_bytes =
-        is_llama_cpp(s.engine) ? std::max<int64_t>(0, m.weights_bytes - w.embedding_bytes) : m.weights_bytes;
-    m.kv_bytes = kv_cache_bytes(a, padded_context(s), s.batch, s.kv_type);
-    m.compute_bytes = compute_buffer_bytes(a, s) * s.devices;
+        is_llama_cpp(s.engine)
+            ? std::max<int64_t>(0, m.weights_bytes - (w.file_bytes - w.device_bytes))
+            : m.weights_bytes;
+    if (is_llama_cpp(s.engine)) {
+        KvOptions kv;
+        kv.pad = memory_constants::kLlamaCppContextPad;
+        kv.ubatch = memory_constants::kLlamaCppUbatch;
+        m.kv_bytes = llama_cpp_kv_cache(a, s.context, s.batch, s.kv_type, s.kv_type, kv).total();
+        m.compute_bytes =
+            llama_cpp_compute_buffer(a, s.context, kv.ubatch, s.flash_attn, kv.pad).device_bytes *
+            s.devices;
+    } else {
+        m.kv_bytes = kv_cache_bytes(a, padded_context(s), s.batch, s.kv_type);
+        m.compute_bytes = compute_buffer_bytes(a, s) * s.devices;
+    }
     m.overhead_bytes = static_cast<int64_t>(runtime_bytes_per_device(s.hardware.backend) * s.devices);
     m.total_bytes = m.device_weights_bytes + m.kv_bytes + m.compute_bytes + m.overhead_bytes;
 

@@ -27,4 +27,46 @@ inline constexpr double kVllmMemoryUtilization = 0.9;
 /// known (dual-channel DDR5-5600: 2 x 5600 MT/s x 8 B = 89.6 GB/s peak, ~60 GB/s achieved).
 inline constexpr double kHostBandwidthBytesS = 60e9;
 
+// ---- llama.cpp memory model (memory helper) ----------------------------------------------------
+
+/// GGUF aligns the data of every tensor to this many bytes (GGUF_DEFAULT_ALIGNMENT, gguf.h).
+inline constexpr int64_t kGgufAlignment = 32;
+
+/// GGUF metadata estimate (no exact GGUF byte sizes were found to fit these against):
+/// header (magic, version, counts) plus the non-tokenizer key-value pairs and a chat template.
+inline constexpr double kGgufHeaderAndKvBytes = 24 + 4096;
+/// Mean text bytes of a token in tokenizer.ggml.tokens (byte-level BPE pieces, 'Ġ' is 2 bytes).
+inline constexpr double kGgufMeanTokenBytes = 6.5;
+/// Mean text bytes of one tokenizer.ggml.merges entry ("Ġ t", "ĠĠ ĠĠ"...).
+inline constexpr double kGgufMeanMergeBytes = 10;
+/// BPE merges per vocabulary entry: ~1 (Qwen2 151387 of 151936, DeepSeek 99757 of 102400,
+/// Pythia 50009 of 50304: llama.cpp load logs); the Llama 3 tokenizer is the exception.
+inline constexpr double kGgufMergesPerToken = 1.0;
+inline constexpr int64_t kLlama3Vocab = 128256;
+inline constexpr int64_t kLlama3Merges = 280147;  ///< "tokenizer.ggml.merges arr[str,280147]"
+
+/// Cells of a sliding-window layer's cache: min(n_ctx, PAD(n_swa * n_seq + n_ubatch, 256))
+/// (src/llama-kv-cache-iswa.cpp). The pad is kLlamaCppContextPad.
+
+/// Bytes of one f32 activation element in llama.cpp's compute graph.
+inline constexpr double kF32 = 4;
+/// E-wide (n_embd x n_ubatch) f32 activations alive next to the attention scores: the layer input,
+/// its norm, Q and the roped Q (4); fused-QKV models also hold the QKV projection (6).
+/// Fitted: Llama-3-8B 560 MiB at n_ctx 8192 = 512 (KQ) + 16 (mask) + 4 x 8; Pythia-2.8B 162 MiB.
+inline constexpr double kAttnLiveActivations = 4;
+inline constexpr double kAttnLiveActivationsFusedQkv = 6;
+/// E-wide activations alive next to the FFN gate and up outputs (input and its norm).
+inline constexpr double kFfnLiveActivations = 2;
+
+}  // namespace headroom::memory_constants
+
+namespace headroom::memory_constants {
+
+/// Share of system RAM that offloaded layers may take; the OS, the desktop and the engine's host
+/// buffers keep the rest (a rule of thumb, not fitted).
+inline constexpr double kHostMemoryUsableShare = 0.8;
+
+/// Smallest context an engine is ever run with; sizing "does the model load at all" uses it.
+inline constexpr int64_t kMinimalContext = 512;
+
 }  // namespace headroom::memory_constants

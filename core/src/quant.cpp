@@ -1,6 +1,8 @@
-// quant.cpp: weight formats and their per-tensor bits. GGUF file types follow llama.cpp's
-// llama_tensor_get_type rules for the tensors that dominate size (output head, attn_v, ffn_down).
+// quant.cpp: weight formats and their per-tensor bits. GGUF file types are the catalog's (gguf.h,
+// catalog/quants.json "gguf"); the table below is the per-role summary the speed model reads.
 #include "headroom/quant.h"
+
+#include "headroom/gguf.h"
 
 #include <algorithm>
 #include <array>
@@ -115,6 +117,11 @@ FormatResult find_weight_format(std::string_view name) {
     const std::string key = upper(name);
     if (const GgufFileType* t = find_gguf(key)) {
         r.format = {std::string(t->name), true, t->base};
+        return r;
+    }
+    if (const GgufFtype* ft = find_file_type(builtin_gguf_tables(), key)) {
+        const GgufTensorType* t = find_tensor_type(builtin_gguf_tables(), ft->default_type);
+        r.format = {ft->name, true, t ? 8.0 * t->bytes / t->block : 16.0};
         return r;
     }
     for (const auto& f : kOtherFormats) {

@@ -1,53 +1,217 @@
-// speed.cpp: decode from bytes read per token over bandwidth, prefill from FLOPs over throughput.
+// speed.cpp: decode from bytes read per step over effective bandwidth, prefill from FLOPs over
+// effective matrix throughput, both with the fixed costs of the engine. Formulas and fitting:
+// speed.h and speed_constants.h.
 #include "headroom/speed.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
+#include "arch_tensors.h"
 #include "headroom/kv_cache.h"
-#include "headroom/params.h"
 #include "headroom/weights.h"
 #include "memory_constants.h"
 #include "speed_constants.h"
 
 namespace headroom {
 
+namespace {
+
+namespace k = speed_constants;
+
+/// The constants one backend runs with. Only cuda and metal have calibration rows; rocm, vulkan,
+/// sycl and cpu take the cuda ones (llama.cpp's HIP backend is the CUDA code compiled for AMD).
+struct BackendConstants {
+    double bandwidth_efficiency;
+    double bandwidth_cap;  ///< bytes/s; 0: no ceiling
+    double kv_efficiency;
+    double layer_seconds;
+    double matrix_efficiency;
+    double matrix_cap;     ///< FLOP/s; 0: no ceiling
+    double dequant_bytes;  ///< per weight per micro-batch; 0: dequantizes inside the GEMM or 16-bit
+};
+
+BackendConstants backend_constants(const std::string& backend, bool quantized) {
+    if (backend == "metal") {
+        return {k::kBandwidthEfficiencyMetal,
+                0.0,
+                k::kKvEfficiencyMetal,
+                k::kLayerSecondsMetal,
+                quantized ? k::kMatrixEfficiencyMetalQuantized : k::kMatrixEfficiencyMetal16,
+                0.0,
+                0.0};
+    }
+    return {k::kBandwidthEfficiencyCuda,
+            k::kBandwidthCapCuda,
+            k::kKvEfficiencyCuda,
+            k::kLayerSecondsCuda,
+            k::kMatrixEfficiencyCuda,
+            k::kMatrixCapCuda,
+            quantized ? k::kDequantBytesPerWeightCuda : 0.0};
+}
+
+/// Smooth minimum of a rate and its ceiling: (x^-p + cap^-p)^(-1/p); no ceiling when cap <= 0.
+double smooth_min(double x, double cap) {
+    if (cap <= 0 || x <= 0) return x;
+    const double p = k::kCapSharpness;
+    return std::pow(std::pow(x, -p) + std::pow(cap, -p), -1.0 / p);
+}
+
+LayerKind kind_of(const ModelArch& a, int i) {
+    return a.layer_kinds.empty() ? LayerKind::full_attention : a.layer_kinds[size_t(i)];
+}
+
+/// Sum over the prompt's tokens and the attention layers of the context each token attends to
+/// (causal; sliding-window layers stop at the window; recurrent layers have no attention).
+double attention_context_sum(const ModelArch& a, double prompt) {
+    const double full = prompt * (prompt + 1) / 2.0;
+    double sum = 0;
+    for (int i = 0; i < a.layers; ++i) {
+        const LayerKind kind = kind_of(a, i);
+        if (kind == LayerKind::linear_attention || kind == LayerKind::state_space) continue;
+        if (kind == LayerKind::sliding_attention && a.sliding_window > 0 &&
+            prompt > a.sliding_window) {
+            const double w = a.sliding_window;
+            sum += w * (w + 1) / 2.0 + (prompt - w) * w;
+        } else {
+            sum += full;
+        }
+    }
+    return sum;
+}
+
+/// Mean FFN width one token passes through per layer (MoE layers: the routed experts it uses plus
+/// the shared ones), for the activation traffic of prefill.
+double active_ffn_width(const ModelArch& a) {
+    if (a.layers <= 0) return a.ffn;
+    double sum = 0;
+    for (int i = 0; i < a.layers; ++i) {
+        if (is_moe_layer(a, i)) {
+            const MoeSpec& m = a.moe;
+            const int shared_ffn = m.shared_expert_ffn > 0 ? m.shared_expert_ffn : m.expert_ffn;
+            sum += double(m.active_experts) * m.expert_ffn + double(m.shared_experts) * shared_ffn;
+        } else {
+            sum += a.ffn;
+        }
+    }
+    return sum / a.layers;
+}
+
+bool is_quantized(const WeightFormat& f) { return f.bits_per_weight < 16.0; }
+
+}  // namespace
+
+SpeedParams speed_params(const ModelArch& a) {
+    SpeedParams p;
+    double expert_active = 0, embedding = 0;
+    for (const TensorGroup& g : arch_tensors(a)) {
+        p.file += double(g.params);
+        if (g.role == TensorRole::token_embedding) {
+            embedding += double(g.params);  // looked up one row per token, not multiplied
+        } else if (g.active_params != g.params) {
+            p.experts += double(g.params);  // routed experts: a token uses active_params of them
+            expert_active += double(g.active_params);
+        } else {
+            p.dense += double(g.params);
+        }
+    }
+    p.file += double(a.extra_params);
+    if (a.tied_embeddings)
+        p.dense += embedding;  // the output head multiplies by the embedding table
+    p.active = p.dense + expert_active;
+    p.expert_share = p.experts > 0 ? expert_active / p.experts : 0.0;
+    return p;
+}
+
+double touched_expert_share(const SpeedParams& p, double tokens) {
+    if (p.experts <= 0) return 0.0;
+    return 1.0 - std::pow(1.0 - p.expert_share, std::max(1.0, tokens));
+}
+
 SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBreakdown& m,
                              int64_t prompt_tokens, int64_t gen_tokens) {
-    namespace k = speed_constants;
     SpeedEstimate out;
     const Hardware& hw = s.hardware;
     if (hw.bandwidth_bytes_s <= 0 || a.layers <= 0) return out;
 
-    const WeightsBytes w = weights_bytes(a, s.format);
-    // Scale the computed bytes to the real file when the scenario gives its size.
-    const double scale = s.weights_file_bytes > 0 && w.file_bytes > 0
-                             ? double(s.weights_file_bytes) / double(w.file_bytes)
-                             : 1.0;
-    const double weight_bytes = double(w.active_bytes) * scale;
+    const SpeedParams p = speed_params(a);
+    if (p.file <= 0) return out;
+    const double file_bytes = s.weights_file_bytes > 0
+                                  ? double(s.weights_file_bytes)
+                                  : double(weights_bytes(a, s.format).file_bytes);
+    const double bytes_per_param = file_bytes / p.file;
+    const BackendConstants bc = backend_constants(hw.backend, is_quantized(s.format));
 
-    // Decode: every token reads the active weights and the KV cache of the context so far.
+    // Effective rates of one device. llama.cpp's layer split runs the devices one after another,
+    // so per-device rates apply to the whole model and bandwidths never add up.
+    const double bw = smooth_min(bc.bandwidth_efficiency * hw.bandwidth_bytes_s, bc.bandwidth_cap);
+    const double kv_bw = bw * bc.kv_efficiency;
+    const double peak_flops =
+        hw.fp16_flops > 0 ? hw.fp16_flops : hw.bandwidth_bytes_s * k::kFlopsPerByteWhenUnknown;
+    const double flops = smooth_min(bc.matrix_efficiency * peak_flops, bc.matrix_cap);
+    out.weight_bandwidth_bytes_s = bw;
+    out.matrix_flops = flops;
+
+    // Layers kept in system RAM are read at host bandwidth.
+    const double host_share =
+        m.layers > 0 ? std::clamp(double(m.offloaded_layers) / m.layers, 0.0, 1.0) : 0.0;
+    auto read_seconds = [&](double bytes, double device_rate) {
+        return bytes * (1.0 - host_share) / device_rate +
+               bytes * host_share / memory_constants::kHostBandwidthBytesS;
+    };
+
+    const int devices = std::max(1, s.devices);
+    const double fixed = a.layers * bc.layer_seconds + (devices - 1) * k::kHopSeconds;
+    const double batch = std::max(1, s.batch);
+
+    // Decode: one step serves `batch` sequences; the context grows from the prompt to prompt + gen.
     const double mean_context = double(prompt_tokens) + double(gen_tokens) / 2.0;
-    const double kv_bytes = kv_bytes_per_token(a, s.kv_type) * mean_context;
-    const double on_device = m.layers > 0 ? double(m.layers - m.offloaded_layers) / m.layers : 1.0;
-    const double device_bw = hw.bandwidth_bytes_s * k::kDecodeBandwidthEfficiency;
-    // llama.cpp's layer split runs the devices one after another: bandwidths do not add up.
-    const double bytes = weight_bytes + kv_bytes;
-    double seconds = bytes * on_device / device_bw +
-                     bytes * (1.0 - on_device) / memory_constants::kHostBandwidthBytesS +
-                     a.layers * k::kPerLayerTokenSeconds;
-    out.decode_tok_s = 1.0 / seconds;
+    const double step_weights =
+        bytes_per_param * (p.dense + touched_expert_share(p, batch) * p.experts);
+    const double step_kv =
+        double(kv_cache_bytes(a, std::llround(mean_context), int(batch), s.kv_type));
+    out.decode_weights_s = read_seconds(step_weights, bw);
+    out.decode_kv_s = read_seconds(step_kv, kv_bw);
+    out.decode_compute_s = batch * 2.0 * p.active / flops;
+    out.decode_fixed_s = fixed;
+    const double step =
+        out.decode_weights_s + out.decode_kv_s + out.decode_compute_s + out.decode_fixed_s;
+    out.decode_tok_s = 1.0 / step;
 
-    // Prefill: two FLOPs per active parameter per token, plus attention over the prompt.
-    const ParamCount p = count_params(a);
-    const double tokens = double(std::max<int64_t>(1, prompt_tokens));
-    const double attn_flops = 2.0 * a.layers * double(a.heads) * a.head_dim * tokens;  // per token, mean
-    const double flops_per_token = 2.0 * double(p.active - p.embedding) + attn_flops;
-    const double peak = hw.fp16_flops > 0 ? hw.fp16_flops : hw.bandwidth_bytes_s * 50;  // unknown: assume compute-rich
-    const double compute_s = tokens * flops_per_token / (peak * k::kPrefillComputeEfficiency * s.devices);
-    const double read_s = weight_bytes / device_bw;  // weights are read at least once
-    out.prefill_tok_s = tokens / std::max(compute_s, read_s);
-    out.ttft_s = prompt_tokens > 0 ? tokens / out.prefill_tok_s + 1.0 / out.decode_tok_s
-                                   : 1.0 / out.decode_tok_s;
+    if (prompt_tokens <= 0) {
+        out.ttft_s = step;
+        return out;
+    }
+
+    // Prefill: the prompts of the batch go through in micro-batches of kUbatchTokens tokens.
+    const double prompt = double(prompt_tokens);
+    const double tokens = prompt * batch;
+    const double ubatches = std::ceil(tokens / double(k::kUbatchTokens));
+    const double ub_tokens = std::min(tokens, double(k::kUbatchTokens));
+    const double ub_experts = touched_expert_share(p, ub_tokens) * p.experts;
+
+    const double matrix_flops = 2.0 * p.active * tokens;
+    const double attention_flops =
+        4.0 * double(a.heads) * a.head_dim * attention_context_sum(a, prompt) * batch;
+    const double compute_s = (matrix_flops + attention_flops) / flops;
+
+    // CUDA dequantizes a quantized matrix to f16 for cuBLAS when it gets >= kMmqMaxTokens tokens.
+    double dequant_params = 0;
+    if (ub_tokens >= double(k::kMmqMaxTokens)) dequant_params += p.dense;
+    if (p.experts > 0 && ub_tokens * p.expert_share >= double(k::kMmqMaxTokens))
+        dequant_params += ub_experts;
+    const double dequant_s = ubatches * dequant_params * bc.dequant_bytes / bw;
+
+    const double activation_bytes =
+        4.0 * k::kActivationElements * a.layers * tokens *
+        (a.hidden + active_ffn_width(a) + double(a.heads) * prompt / 2.0);
+    const double activation_s = activation_bytes / bw;
+
+    const double weights_s = ubatches * read_seconds(bytes_per_param * (p.dense + ub_experts), bw);
+    const double prefill_s =
+        std::max(compute_s + dequant_s + activation_s, weights_s) + ubatches * fixed;
+    out.prefill_tok_s = tokens / prefill_s;
+    out.ttft_s = prefill_s;  // the first token is sampled from the prompt's last logits
     return out;
 }
 

@@ -1,13 +1,34 @@
-// weights.cpp: weight bytes from the tensor groups and the format's per-tensor bits.
+// weights.cpp: weight bytes. GGUF formats: llama.cpp's tensor list and llama-quantize's per-tensor
+// types (gguf.cpp). Other formats: the tensor groups and the format's per-tensor bits.
 #include "headroom/weights.h"
 
 #include <cmath>
 
 #include "arch_tensors.h"
+#include "headroom/gguf.h"
 
 namespace headroom {
+namespace {
+
+WeightsBytes gguf_bytes(const ModelArch& arch, const GgufWeights& g) {
+    WeightsBytes w;
+    w.file_bytes = g.file_bytes;
+    w.tensor_bytes = g.tensor_bytes;
+    w.embedding_bytes = g.token_embd_bytes;
+    w.device_bytes = g.device_bytes;
+    // Per token: everything but the embedding table (one row is looked up) and the unused experts.
+    const double used = arch.moe.experts > 0 ? double(arch.moe.active_experts) / arch.moe.experts : 1.0;
+    const double dense = double(g.tensor_bytes - g.token_embd_bytes - g.expert_bytes);
+    w.active_bytes = static_cast<int64_t>(std::llround(dense + used * double(g.expert_bytes)));
+    return w;
+}
+
+}  // namespace
 
 WeightsBytes weights_bytes(const ModelArch& arch, const WeightFormat& format) {
+    if (format.gguf) {
+        if (auto g = gguf_weights(arch, format.name)) return gguf_bytes(arch, *g);
+    }
     WeightsBytes w;
     double file = 0, active = 0, embedding = 0;
     for (const TensorGroup& g : arch_tensors(arch)) {
@@ -22,6 +43,7 @@ WeightsBytes weights_bytes(const ModelArch& arch, const WeightFormat& format) {
     }
     file += arch.extra_params * format.bits_per_weight / 8.0;
     w.file_bytes = static_cast<int64_t>(std::llround(file));
+    w.tensor_bytes = w.file_bytes;
     w.embedding_bytes = static_cast<int64_t>(std::llround(embedding));
     w.device_bytes = w.file_bytes - w.embedding_bytes;
     w.active_bytes = static_cast<int64_t>(std::llround(active));

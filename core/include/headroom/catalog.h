@@ -16,16 +16,25 @@ struct CatalogModel {
     std::string id;  ///< Hugging Face repo id
     std::string name;
     std::string family;
+    std::string released;          ///< YYYY-MM-DD or YYYY-MM
     int64_t published_params = 0;  ///< total, as published
     int64_t published_active_params = 0;
     std::vector<std::string> formats;
     ModelArch arch;
 };
 
+/// Published quality loss of a weight format against 16-bit weights (catalog/quants.json).
+struct FormatQuality {
+    std::string format;    ///< e.g. "Q4_K_M"
+    double mean_kld = 0;   ///< mean KL divergence of the token distribution
+    double delta_ppl = 0;  ///< perplexity increase
+};
+
 struct Catalog {
     std::vector<CatalogModel> models;
     std::vector<Hardware> hardware;
     std::vector<Workload> workloads;
+    std::vector<FormatQuality> quality;
 };
 
 struct CatalogResult {
@@ -41,5 +50,6 @@ CatalogResult load_catalog(std::string_view catalog_json);
 const CatalogModel* find_model(const Catalog& catalog, std::string_view id);
 const Hardware* find_hardware(const Catalog& catalog, std::string_view id);
 const Workload* find_workload(const Catalog& catalog, std::string_view id);
+const FormatQuality* find_quality(const Catalog& catalog, std::string_view format);
 
 }  // namespace headroom

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "headroom/advice.h"
 #include "headroom/catalog.h"
 #include "headroom/memory.h"
 #include "headroom/model.h"
@@ -18,6 +19,7 @@ namespace headroom {
 /// A scenario with every name resolved against the catalog.
 struct Scenario {
     std::string id;
+    std::string model_id;  ///< catalog id when the model came from the catalog
     std::string model_name;
     ModelArch arch;
     Setup setup;
@@ -40,17 +42,20 @@ struct Prediction {
     std::string id;
     MemoryBreakdown memory;
     SpeedEstimate speed;
-    Assessment assessment;
+    Assessment assessment;              ///< judged against the scenario's workload
+    std::vector<Suggestion> suggestions;  ///< filled only when asked for (see predict)
     std::string error;  ///< set when the scenario was bad; then no figures
 };
 
-/// Runs the memory, speed and verdict models on a parsed scenario.
-Prediction predict(const Scenario& scenario);
+/// Runs the memory, speed and verdict models on a parsed scenario; with `suggestions_from` set,
+/// also the changes that would improve the verdict (slower: it re-evaluates each candidate).
+Prediction predict(const Scenario& scenario, const Catalog* suggestions_from = nullptr);
 
 /// The prediction as the contract's JSON object (one line).
 std::string prediction_json(const Prediction& prediction);
 
 /// Parse, predict and serialise one scenario line; never throws. Bad lines give an error object.
-std::string estimate_line(std::string_view scenario_json, const Catalog& catalog);
+/// With `with_suggestions` the object also lists suggested changes.
+std::string estimate_line(std::string_view scenario_json, const Catalog& catalog, bool with_suggestions = false);
 
 }  // namespace headroom

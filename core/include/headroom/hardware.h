@@ -16,6 +16,12 @@ struct Hardware {
     bool unified_memory = false;
     double gpu_memory_share = 1.0;  ///< share of memory_bytes the GPU may use (Metal working set)
     bool measured = false;          ///< figures come from a headroom-probe profile
+    double price_usd = 0;           ///< launch or list price of one device; 0 when unknown
 };
+
+/// Share of unified memory Metal lets the GPU wire (recommendedMaxWorkingSetSize): about 2/3 below
+/// 64 GiB and 3/4 from 64 GiB up, as logged by llama.cpp on Apple machines of 8 to 128 GB
+/// (catalog/hardware/apple-*.json cite the reports).
+double metal_working_set_share(double memory_bytes);
 
 }  // namespace headroom

@@ -19,7 +19,13 @@ struct Setup {
     KvType kv_type = KvType::f16;
     int64_t context = 4096;          ///< tokens of context allocated per sequence
     int batch = 1;                   ///< concurrent sequences
+    bool flash_attn = false;         ///< llama.cpp -fa: no attention score matrix in the compute buffer
     int64_t weights_file_bytes = 0;  ///< when > 0, the real file size replaces the computed one
+    double host_memory_bytes = 0;    ///< system RAM for offloaded layers; 0: kDefaultHostMemoryBytes
 };
+
+/// System RAM assumed when the setup does not say: a 64 GiB workstation, the common size of the
+/// desktops people pair with one or two GPUs.
+inline constexpr double kDefaultHostMemoryBytes = 64.0 * 1024 * 1024 * 1024;
 
 }  // namespace headroom

@@ -38,14 +38,27 @@ enum class Verdict { runs_well, usable, sluggish, too_tight, spills_to_cpu, wont
 /// "runs-well", "usable", ... as the estimate contract spells them.
 std::string_view verdict_name(Verdict verdict);
 
+/// Rank for comparing verdicts: 0 is best (runs-well), 5 worst (wont-fit).
+int verdict_rank(Verdict verdict);
+
+/// The figures that matter for a workload, computed for the setup run as the workload describes.
+struct WorkloadFigures {
+    double decode_tok_s = 0;     ///< per user, at the workload's concurrency
+    double prefill_tok_s = 0;
+    double ttft_s = 0;           ///< the workload's prompt, less the cached prefix
+    double task_s = 0;           ///< one answer, or the whole agent task
+    double tokens_per_hour = 0;  ///< all users together
+    int64_t headroom_bytes = 0;  ///< capacity left (negative: short by)
+    double headroom_share = 0;   ///< of capacity
+    int64_t max_context = 0;     ///< longest context per user that fits at the workload's concurrency
+    int max_users = 0;           ///< most users that fit at the workload's context
+};
+
 struct Assessment {
     Verdict verdict = Verdict::wont_fit;
     std::string limiting;              ///< memory, bandwidth, compute, context, concurrency
     std::vector<std::string> reasons;  ///< plain sentences with the figures that decided it
+    WorkloadFigures figures;
 };
-
-/// Judges a setup's memory and speed against a workload. Headroom under `kSafeHeadroomShare` of
-/// capacity counts as too tight.
-Assessment assess(const MemoryBreakdown& memory, const SpeedEstimate& speed, const Workload& workload);
 
 }  // namespace headroom
