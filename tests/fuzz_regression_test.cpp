@@ -38,7 +38,7 @@ TEST(FuzzRegression, Config) { EXPECT_GE(run_all("config", headroom::fuzz::confi
 TEST(FuzzRegression, Profile) { EXPECT_GE(run_all("profile", headroom::fuzz::profile_entry), 2); }
 TEST(FuzzRegression, Scenario) { EXPECT_GE(run_all("scenario", headroom::fuzz::scenario_entry), 5); }
 TEST(FuzzRegression, ShareState) { EXPECT_GE(run_all("share_state", headroom::fuzz::share_state_entry), 4); }
-#ifdef HEADROOM_FUZZ_HAS_GGUF
+#ifdef HEADROOM_GGUF_READER
 TEST(FuzzRegression, Gguf) { EXPECT_GE(run_all("gguf", headroom::fuzz::gguf_entry), 1); }
 #endif
 

@@ -93,6 +93,7 @@ TEST(Limits, ConfigNumbersOutOfPhysicalRange) {
         const std::string e = config_error("num_hidden_layers", v);
         EXPECT_NE(e.find("num_hidden_layers"), std::string::npos) << v << ": " << e;
     }
+    EXPECT_NE(config_error("num_hidden_layers", 1025).find("num_hidden_layers"), std::string::npos);
     EXPECT_NE(config_error("vocab_size", 1e308).find("vocab_size"), std::string::npos);
     EXPECT_NE(config_error("num_key_value_heads", 64).find("num_key_value_heads"), std::string::npos);
     json narrow = kConfig;
@@ -100,7 +101,7 @@ TEST(Limits, ConfigNumbersOutOfPhysicalRange) {
     EXPECT_NE(parse_hf_config(narrow.dump()).error.find("head_dim"), std::string::npos);
     // Every field in range, but together a model no one could build: refused, not overflowed.
     json huge = kConfig;
-    huge.update({{"model_type", "mixtral"}, {"num_hidden_layers", 4096}, {"hidden_size", 1 << 22},
+    huge.update({{"model_type", "mixtral"}, {"num_hidden_layers", 1024}, {"hidden_size", 1 << 22},
                  {"intermediate_size", 1 << 22}, {"num_local_experts", 1 << 16}, {"num_experts_per_tok", 2},
                  {"num_attention_heads", 4096}, {"num_key_value_heads", 4096}});
     EXPECT_NE(parse_hf_config(huge.dump()).error.find("beyond any real model"), std::string::npos);

@@ -50,7 +50,9 @@ const char* first_key(const json& cfg, std::initializer_list<const char*> keys) 
 }
 
 constexpr int64_t kMaxDim = 1 << 22;      // no real hidden/FFN size is near 4M
-constexpr int64_t kMaxLayers = 4096;
+// The deepest published decoders have under 200 layers; past 1024 every per-tensor model (GGUF
+// types, memory placement) only grows slower for inputs that describe no real model.
+constexpr int64_t kMaxLayers = 1024;
 constexpr int64_t kMaxVocab = 1 << 24;
 constexpr int64_t kMaxContext = int64_t(1) << 26;
 // The largest published models hold about 2e12 weights; 1e14 leaves room for fifty times that and

@@ -112,7 +112,7 @@ KvBreakdown llama_cpp_kv_cache(const ModelArch& a, int64_t context, int sequence
     }
     // A context no device could hold still gives a number: cap each part far below int64's range,
     // so the total and sums with other byte counts cannot overflow either.
-    constexpr double kMaxBytes = double(int64_t(1) << 60);
+    static constexpr double kMaxBytes = double(int64_t(1) << 60);
     const auto bytes = [](double x) { return static_cast<int64_t>(std::llround(std::min(x, kMaxBytes))); };
     r.k_bytes = bytes(k);
     r.v_bytes = bytes(v);

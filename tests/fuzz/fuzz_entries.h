@@ -17,7 +17,7 @@
 #include "headroom/config.h"
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
-#if __has_include("headroom/gguf.h")
+#ifdef HEADROOM_GGUF_READER
 #include "headroom/gguf.h"
 #endif
 #include "headroom/kv_cache.h"
@@ -140,8 +140,7 @@ inline void share_state_entry(std::string_view text) {
     }
 }
 
-#if __has_include("headroom/gguf.h")
-#define HEADROOM_FUZZ_HAS_GGUF 1
+#ifdef HEADROOM_GGUF_READER
 /// the first bytes of a GGUF file -> header -> model. A header that parsed must describe itself
 /// consistently, and an architecture read from it must be computable.
 inline void gguf_entry(std::string_view bytes) {

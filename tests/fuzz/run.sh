@@ -18,16 +18,18 @@ passed=0
 failed=0
 for t in "${targets[@]}"; do
   work=build/fuzz-work/$t
+  rm -rf "$work/crashes"  # findings of an earlier run were copied out or are stale
   mkdir -p "$work/corpus" "$work/crashes"
   seeds=(tests/fuzz/corpus/$t)
   [ -d tests/fuzz/regressions/$t ] && seeds+=(tests/fuzz/regressions/$t)
   log=$work/fuzz.log
   # -rss_limit_mb and -timeout make a memory blow-up or a hang a failure, like a crash.
   "$bin/${t}_fuzz" "$work/corpus" "${seeds[@]}" -max_total_time="$seconds" -max_len=65536 \
-    -dict=tests/fuzz/json.dict -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -dict=tests/fuzz/json.dict -timeout=25 -report_slow_units=5 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/crashes/" >"$log" 2>&1
   rc=$?
   execs=$(grep -E "^stat::number_of_executed_units:" "$log" | awk '{print $2}')
+  # Crashes, leaks, timeouts, out-of-memory and slow units (-report_slow_units) all count.
   crashes=$(find "$work/crashes" -type f | wc -l)
   echo "fuzz $t: ${execs:-0} executions in ${seconds} s, $crashes crashes (log: $log)"
   if [ $rc = 0 ] && [ "$crashes" = 0 ] && [ -n "$execs" ]; then
