@@ -1,5 +1,5 @@
 # Makefile: the README's commands. Each target installs what is missing first.
-.PHONY: deps serve test probe dist release bench clean
+.PHONY: deps serve test probe dist release bench fuzz clean
 
 PORT ?= 8080
 export NODE_PATH := /usr/share/nodejs
@@ -16,6 +16,13 @@ serve: deps
 ## test: build native (Debug, ASan+UBSan), WASM (Release) and run every test
 test: deps
 	@bash tests/run_all.sh
+
+## fuzz: build the libFuzzer targets (clang-14) and run each for FUZZ_SECONDS (default 300 here)
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh
 
 ## probe: build headroom-probe at build/native/bin/headroom-probe
 probe: deps

@@ -11,11 +11,14 @@ declare -A provides=(
   [cmake]=/usr/bin/cmake [g++]=/usr/bin/g++ [make]=/usr/bin/make
   [nlohmann-json3-dev]=/usr/include/nlohmann/json.hpp [libgtest-dev]=/usr/include/gtest/gtest.h
   [emscripten]=/usr/bin/emcc [chromium]=/usr/bin/chromium [python3]=/usr/bin/python3
+  [clang-14]=/usr/bin/clang++-14
 )
 missing=()
 for pkg in "${!provides[@]}"; do
   [ -e "${provides[$pkg]}" ] || missing+=("$pkg")
 done
+# libFuzzer's runtime (the fuzz leg) lies under the clang version's folder.
+compgen -G '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' >/dev/null || missing+=(libclang-rt-14-dev)
 # node and npm may come from Debian or NodeSource; only install Debian's when there is none.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)

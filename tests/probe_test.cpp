@@ -90,6 +90,30 @@ TEST(Cli, EstimateAnswersEachLineInOrder) {
     EXPECT_GT(json::parse(c)["prefill_tok_s"].get<double>(), 0);
 }
 
+TEST(Cli, EstimateOnAMalformedFileNamesTheField) {
+    const std::string path = (std::filesystem::temp_directory_path() / "headroom-probe-test-bad.jsonl").string();
+    {
+        std::ofstream f(path);
+        f << R"({"id": "a", "model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "gpus": -2})" "\n"
+          << R"({"id": "b", "model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "hardware": {"profile": {"schema": "headroom-profile/1", "devices": [{"kind": "cpu", "backend": "cpu", "memory_bytes": 1e10, "measurements": {"read_bandwidth_gbs": {"median": "fast"}}}]}}})" "\n"
+          << R"({"id": "c", "model": {"name": "m", "config": {"model_type": "llama", "num_hidden_layers": 1e308}}, "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090"})" "\n"
+          << std::string(100, '[') << "\n"
+          << "\xff\xfe{\n";
+    }
+    const CliRun r = cli({"estimate", "--scenarios", path});
+    std::remove(path.c_str());
+    ASSERT_EQ(r.code, kExitOk) << r.err;
+    std::istringstream lines(r.out);
+    std::vector<std::string> errors;
+    for (std::string line; std::getline(lines, line);) errors.push_back(json::parse(line)["error"].get<std::string>());
+    ASSERT_EQ(errors.size(), 5u) << r.out;
+    EXPECT_NE(errors[0].find("'gpus'"), std::string::npos) << errors[0];
+    EXPECT_NE(errors[1].find("read_bandwidth_gbs"), std::string::npos) << errors[1];
+    EXPECT_NE(errors[2].find("num_hidden_layers"), std::string::npos) << errors[2];
+    EXPECT_NE(errors[3].find("nested deeper"), std::string::npos) << errors[3];
+    EXPECT_EQ(errors[4], "malformed JSON");
+}
+
 TEST(Cli, CatalogModelsListsPublishedAndComputedCounts) {
     const CliRun r = cli({"catalog", "models", "--json"});
     ASSERT_EQ(r.code, kExitOk) << r.err;

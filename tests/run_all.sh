@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # run_all.sh: builds every configuration and runs every test; ends with "N passed, N failed".
 # Legs: native Debug (ctest), native ASan+UBSan (ctest), WASM Release (node tests of the module),
-# the page in headless Chromium (node tests with playwright-core). Each leg can be run by hand
-# with the same commands (see README).
+# the page in headless Chromium (node tests with playwright-core), and every libFuzzer target for
+# FUZZ_SECONDS (default 30) from its seed corpus, each target counted as one test. Each leg can be
+# run by hand with the same commands (see README).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # Emscripten's optimiser needs Debian's acorn
@@ -72,6 +73,29 @@ else
   echo "== wasm: BUILD FAILED (log: $log_dir/wasm.log)"
   failed=$((failed + 1))
 fi
+# fuzz_leg: build the fuzz preset (clang-14 + libFuzzer) and run each target for FUZZ_SECONDS.
+fuzz_leg() {
+  local log=$log_dir/fuzz.log
+  echo "== fuzz: configure and build (clang-14, libFuzzer, ASan + UBSan)"
+  if ! { cmake --preset fuzz && cmake --build --preset fuzz; } >"$log" 2>&1; then
+    tail -n 40 "$log"
+    echo "== fuzz: BUILD FAILED (log: $log)"
+    failed=$((failed + 1))
+    return
+  fi
+  echo "== fuzz: each target ${FUZZ_SECONDS:-30} s from its corpus"
+  bash tests/fuzz/run.sh >"$log_dir/fuzz-run.log" 2>&1
+  grep -vE "^fuzz: [0-9]+ passed" "$log_dir/fuzz-run.log" | sed 's/^/   /'
+  local summary
+  summary=$(grep -E "^fuzz: [0-9]+ passed, [0-9]+ failed" "$log_dir/fuzz-run.log")
+  if [[ $summary =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+  else
+    failed=$((failed + 1))
+  fi
+}
+fuzz_leg
 echo "== all legs took $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

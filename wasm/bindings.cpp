@@ -13,4 +13,5 @@ EMSCRIPTEN_BINDINGS(headroom) {
     emscripten::function("estimate", &estimate);
     emscripten::function("profileHardware", &profile_hardware);
     emscripten::function("inspectGguf", &inspect_gguf);
+    emscripten::function("decodeShareLink", &decode_share_link);
 }

@@ -7,6 +7,7 @@
 #include "headroom/gguf.h"
 #include "headroom/params.h"
 #include "headroom/profile.h"
+#include "headroom/share_state.h"
 
 namespace headroom::wasm {
 namespace {
@@ -164,6 +165,27 @@ val inspect_gguf(const std::string& bytes) {
         model.set("config", val::global("JSON").call<val>("parse", m.config_json));
         o.set("scenarioModel", model);
     }
+    return o;
+}
+
+val decode_share_link(const std::string& fragment) {
+    ShareStateResult r;
+    if (catalog().ok()) r = headroom::decode_share_link(fragment, catalog().catalog);
+    else r.error = "embedded catalog is invalid";
+    const ShareState& s = r.state;  // the defaults when the link was bad
+    val state = val::object();
+    state.set("model", s.model);
+    state.set("quant", s.quant);
+    state.set("hardware", s.hardware);
+    state.set("gpus", s.gpus);
+    state.set("engine", s.engine);
+    state.set("context", double(s.context));
+    state.set("kv", s.kv);
+    state.set("workload", s.workload);
+    val o = val::object();
+    o.set("error", r.error);
+    o.set("state", state);
+    o.set("profile", s.profile_json.empty() ? val::null() : val(s.profile_json));
     return o;
 }
 

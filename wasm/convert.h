@@ -25,6 +25,10 @@ emscripten::val profile_hardware(const std::string& profile_json);
 /// arch, archError, scenarioModel: {name, config}, quant, ...}. `needBytes` > 0: pass more of the
 /// file's start and call again. Never throws.
 emscripten::val inspect_gguf(const std::string& bytes);
+/// A share link's fragment (after '#') decoded and checked by core (share_state.h) ->
+/// {error, state: {model, quant, hardware, gpus, engine, context, kv, workload}, profile: text|null}.
+/// `state` holds the defaults when `error` is set; decodeShareLink('') gives the defaults.
+emscripten::val decode_share_link(const std::string& fragment);
 
 /// Catalog load status: "" when the embedded catalog is valid, else why not.
 std::string catalog_error();

@@ -8,12 +8,11 @@
   const MEASURED = '__measured__';
   const GGUF = '__gguf__';  // the model of an opened GGUF file
   const MIB = 1024 * 1024;
-  const DEFAULTS = { model: 'meta-llama/Meta-Llama-3-8B', quant: 'Q4_K_M', hardware: 'nvidia-rtx-4090',
-    gpus: 1, engine: 'llama.cpp', context: 8192, kv: 'f16', workload: 'chat' };
+  let DEFAULTS = null;  // core's defaults: decodeShareLink('').state
 
   let core = null;
   let models = [], hardware = [], workloads = [];
-  let state = Object.assign({}, DEFAULTS);
+  let state = null;
   let profileText = null;  // the loaded probe profile, as JSON text
   let gguf = null;  // {fileName, info}: the opened GGUF file's header, as core read it
 
@@ -23,12 +22,6 @@
     let bin = '';
     for (const b of bytes) bin += String.fromCharCode(b);
     return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
-  function fromBase64Url(s) {
-    if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new Error('the link is not valid base64url');
-    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   }
 
   function showMessage(text) {
@@ -70,60 +63,41 @@
 
   // --- state <-> inputs <-> link ---------------------------------------------------------
   const NUMBER_FIELDS = { gpus: [1, 64], context: [1, 16777216] };
-  function validateState(s) {
-    if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new Error('the link holds no settings');
-    const out = Object.assign({}, DEFAULTS);
-    for (const key of Object.keys(DEFAULTS)) {
-      if (!(key in s)) continue;
-      const v = s[key];
-      if (key in NUMBER_FIELDS) {
-        const [lo, hi] = NUMBER_FIELDS[key];
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new Error(`"${key}" must be a whole number from ${lo} to ${hi}`);
-      } else if (typeof v !== 'string' || v.length > 200) {
-        throw new Error(`"${key}" must be a short text`);
-      }
-      out[key] = v;
-    }
-    if (out.model === GGUF && !gguf) out.model = DEFAULTS.model;  // a link cannot carry the file
-    if (out.model !== GGUF && !models.some((m) => m.id === out.model)) throw new Error(`unknown model "${String(out.model).slice(0, 80)}"`);
-    if (out.hardware !== MEASURED && !hardware.some((h) => h.id === out.hardware)) throw new Error(`unknown hardware "${String(out.hardware).slice(0, 80)}"`);
-    return out;
-  }
   /// Reads the settings a link carries; returns why the link could not be used ('' if it could).
+  /// Core decodes and checks the whole fragment (base64url, UTF-8, JSON, catalog names, ranges)
+  /// before anything here uses it; a bad link leaves the defaults.
   function readHash() {
-    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
-    try {
-      if (params.has('profile')) {
-        const text = fromBase64Url(params.get('profile'));
-        const hw = core.profileHardware(text);
-        if (hw.error) throw new Error(`the profile in the link is not valid: ${hw.error}`);
-        profileText = text;
-        state.hardware = MEASURED;
-      }
-      if (params.has('s')) state = validateState(JSON.parse(fromBase64Url(params.get('s'))));
-      if (state.hardware === MEASURED && !profileText) state.hardware = DEFAULTS.hardware;
-    } catch (e) {
-      state = Object.assign({}, DEFAULTS);
-      profileText = null;
-      return `This link could not be opened (${e.message}); showing the default setup instead.`;
-    }
+    const r = core.decodeShareLink(location.hash.replace(/^#/, ''));
+    state = Object.assign({}, r.state);
+    profileText = r.profile;
+    if (r.error) return `This link could not be opened (${r.error}); showing the default setup instead.`;
     return '';
   }
   function writeHash() {
-    let hash = 's=' + toBase64Url(JSON.stringify(state));
+    // A link cannot carry an opened GGUF file: it shares the rest of the setup.
+    const shared = Object.assign({}, state);
+    if (shared.model === GGUF) delete shared.model;
+    let hash = 's=' + toBase64Url(JSON.stringify(shared));
     if (profileText && state.hardware === MEASURED) hash += '&profile=' + toBase64Url(JSON.stringify(JSON.parse(profileText)));
     history.replaceState(null, '', '#' + hash);
   }
   function stateToInputs() {
     fillModels($('model-filter').value);
     fillHardware();
-    $('quant').value = state.quant;
+    // Core accepts every engine, KV type and format it knows; the pickers list the common ones, so a
+    // link naming another (already checked by core) gets an option of its own.
+    const pick = (id, value) => {
+      const sel = $(id);
+      if (![...sel.options].some((o) => o.value === value)) sel.append(option(value, value));
+      sel.value = value;
+    };
+    pick('quant', state.quant);
     $('quant').disabled = state.model === GGUF;  // the file's own format
     $('gpus').value = state.gpus;
-    $('engine').value = state.engine;
+    pick('engine', state.engine);
     $('context').value = state.context;
-    $('kv').value = state.kv;
-    $('workload').value = state.workload;
+    pick('kv', state.kv);
+    pick('workload', state.workload);
   }
   function inputsToState() {
     const num = (id, fallback) => {
@@ -210,16 +184,27 @@
     writeHash();
   }
 
+  const MAX_PROFILE_BYTES = 4 * 1024 * 1024;  // core refuses larger documents; do not read them
   async function loadProfileFile(file) {
-    const text = await file.text();
-    const hw = core.profileHardware(text);
-    if (hw.error) {
-      $('profile-status').textContent = `Not a usable profile: ${hw.error}`;
+    const status = $('profile-status');
+    if (file.size > MAX_PROFILE_BYTES) {
+      status.textContent = `Not a usable profile: the file is ${file.size} bytes, more than a profile ever holds (limit ${MAX_PROFILE_BYTES}).`;
       return;
     }
-    profileText = text;
+    // file.text() decodes UTF-8 with replacement characters, so core sees valid UTF-8 only.
+    const text = (await file.text()).replace(/^\uFEFF/, '');
+    const hw = core.profileHardware(text);
+    let normal = null;
+    if (!hw.error) {
+      try { normal = JSON.stringify(JSON.parse(text)); } catch (e) { hw.error = 'malformed JSON'; }
+    }
+    if (hw.error) {
+      status.textContent = `Not a usable profile: ${hw.error}`;
+      return;
+    }
+    profileText = normal;
     state.hardware = MEASURED;
-    $('profile-status').textContent = `Predicting from measured numbers: ${hw.bandwidthGbs.toFixed(1)} GB/s on ${hw.name}.`;
+    status.textContent = `Predicting from measured numbers: ${hw.bandwidthGbs.toFixed(1)} GB/s on ${hw.name}.`;
     stateToInputs();
     update();
   }
@@ -296,6 +281,8 @@
       showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
       return;
     }
+    DEFAULTS = Object.freeze(core.decodeShareLink('').state);
+    state = Object.assign({}, DEFAULTS);
     models = core.catalogModels().sort((a, b) => a.name.localeCompare(b.name));
     hardware = core.catalogHardware().sort((a, b) => a.name.localeCompare(b.name));
     workloads = core.catalogWorkloads();

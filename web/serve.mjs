@@ -8,6 +8,10 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
   '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm',
   '.json': 'application/json; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
+// The same policy as index.html's meta tag (which static hosts get), plus what only a header can say.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /// Starts serving `dir` on 127.0.0.1:`port` (0 picks a free port); resolves to the server.
 export function serve(dir, port = 0) {
   const root = path.resolve(dir);
@@ -31,7 +35,8 @@ export function serve(dir, port = 0) {
         return;
       }
       res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-        'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+        'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': CSP,
+        'Referrer-Policy': 'no-referrer' });
       res.end(body);
     });
   });

@@ -36,7 +36,9 @@ struct FamilyTraits {
 // Small readers shared by several families.
 
 constexpr int64_t kMaxDim = 1 << 22;      // no real hidden/FFN size is near 4M
-constexpr int64_t kMaxLayers = 4096;
+// The deepest published decoders have under 200 layers; past 1024 every per-tensor model (GGUF
+// types, memory placement) only grows slower for inputs that describe no real model.
+constexpr int64_t kMaxLayers = 1024;
 constexpr int64_t kMaxVocab = 1 << 24;
 constexpr int64_t kMaxContext = int64_t(1) << 26;
 
@@ -697,8 +699,16 @@ bool read_common(const json& c, const FamilyTraits& fam, ModelArch& a, std::stri
     bool multi_query = false;
     if (!detail::read_bool(c, "multi_query", multi_query, err)) return false;
     if (multi_query && !c.contains("num_kv_heads")) a.kv_heads = 1;
+    if (a.kv_heads > a.heads) {
+        err = "num_key_value_heads is larger than num_attention_heads";
+        return false;
+    }
     a.head_dim = a.hidden / a.heads;
     if (!detail::read_int(c, "head_dim", 1, 65536, a.head_dim, err)) return false;
+    if (a.head_dim < 1) {
+        err = "num_attention_heads is larger than hidden_size and no head_dim is given";
+        return false;
+    }
     a.ffn = fam.gated_ffn ? 0 : 4 * a.hidden;
     if (!detail::read_int(c, first_key(c, {"intermediate_size", "ffn_hidden_size", "n_inner", "block_ff_dim"}),
                           1, kMaxDim, a.ffn, err, fam.gated_ffn))
@@ -769,6 +779,26 @@ json with_defaults(const json& c, const char* defaults) {
     return out;
 }
 
+// The largest published models hold about 2e12 weights; 1e14 leaves room for fifty times that and
+// keeps every tensor and total count far inside int64.
+constexpr double kMaxParams = 1e14;
+
+/// An upper bound on the weights `a` describes, in double so that absurd configs cannot overflow.
+double params_upper_bound(const ModelArch& a) {
+    const double h = a.hidden, L = a.layers;
+    const double attn = h * a.head_dim * (double(a.heads) * 2 + 2.0 * a.kv_heads) + 2 * h;
+    const MlaSpec& m = a.mla;
+    const double mla = (double(m.q_lora_rank) + m.kv_lora_rank + m.qk_rope_head_dim) * h +
+                       double(m.q_lora_rank) * a.heads * (double(m.qk_nope_head_dim) + m.qk_rope_head_dim) +
+                       double(m.kv_lora_rank) * a.heads * (double(m.qk_nope_head_dim) + m.v_head_dim) +
+                       double(a.heads) * m.v_head_dim * h;
+    const MoeSpec& e = a.moe;
+    const double ffn = 3 * h * a.ffn;
+    const double moe = 3 * h * e.expert_ffn * e.experts + h * e.experts +
+                       3 * h * double(e.shared_expert_ffn > 0 ? e.shared_expert_ffn : e.expert_ffn) * e.shared_experts;
+    return L * (attn + mla + ffn + moe) + 2 * double(a.vocab) * h;
+}
+
 bool read_arch(const json& cfg, ModelArch& a, std::string& err) {
     if (!cfg.is_object()) {
         err = "config must be a JSON object";
@@ -807,6 +837,11 @@ bool read_arch(const json& cfg, ModelArch& a, std::string& err) {
     }
     if (a.moe.experts > 0 && a.moe.active_experts == 0) {
         err = "missing field 'num_experts_per_tok'";
+        return false;
+    }
+    if (const double bound = params_upper_bound(a); bound > kMaxParams) {
+        err = "config describes up to " + std::to_string(static_cast<long long>(bound / 1e12)) +
+              "T parameters, beyond any real model (limit 100T)";
         return false;
     }
     return true;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "engines.h"
 #include "hardware_read.h"
 #include "headroom/params.h"
 #include "json_read.h"
@@ -13,10 +14,6 @@ namespace headroom {
 namespace {
 
 using detail::json;
-
-constexpr std::array<std::string_view, 9> kEngines = {"llama.cpp", "ollama",     "vllm",
-                                                      "mlx",       "exllamav2",  "mlc",
-                                                      "tensorrt-llm", "sglang",  "lmstudio"};
 
 constexpr int64_t kMaxTokens = int64_t(1) << 24;  // 16M tokens: beyond any real context
 
@@ -146,9 +143,7 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
         err = "'embedding_bytes' needs 'weights_bytes' larger than it";
         return false;
     }
-    bool known_engine = false;
-    for (auto e : kEngines) known_engine = known_engine || e == engine;
-    if (!known_engine) {
+    if (!detail::known_engine(engine)) {
         err = "unknown engine '" + engine.substr(0, 40) + "'";
         return false;
     }

@@ -110,10 +110,14 @@ KvBreakdown llama_cpp_kv_cache(const ModelArch& a, int64_t context, int sequence
             v += double(r.cells) * ve * vb;
         }
     }
-    r.k_bytes = static_cast<int64_t>(std::llround(k));
-    r.v_bytes = static_cast<int64_t>(std::llround(v));
-    r.swa_bytes = static_cast<int64_t>(std::llround(swa));
-    r.recurrent_bytes = static_cast<int64_t>(std::llround(rec));
+    // A context no device could hold still gives a number: cap each part far below int64's range,
+    // so the total and sums with other byte counts cannot overflow either.
+    static constexpr double kMaxBytes = double(int64_t(1) << 60);
+    const auto bytes = [](double x) { return static_cast<int64_t>(std::llround(std::min(x, kMaxBytes))); };
+    r.k_bytes = bytes(k);
+    r.v_bytes = bytes(v);
+    r.swa_bytes = bytes(swa);
+    r.recurrent_bytes = bytes(rec);
     return r;
 }
 

@@ -36,8 +36,12 @@ bool hardware_from_profile_json(const json& p, Hardware& hw, std::string& error)
         return false;
     }
     auto devs = p.find("devices");
-    if (devs == p.end() || !devs->is_array() || devs->empty() || devs->size() > 64) {
+    if (devs == p.end() || !devs->is_array() || devs->empty()) {
         error = "profile has no devices";
+        return false;
+    }
+    if (devs->size() > 64) {
+        error = "field 'devices' lists more than 64 devices";
         return false;
     }
     // Prefer the first accelerator; a CPU-only profile describes the CPU.

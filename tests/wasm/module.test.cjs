@@ -89,3 +89,34 @@ test('bad input gives an error object, never an exception', async () => {
   const prof = m.profileHardware('{"schema": "headroom-profile/1", "devices": [{"kind": "cpu"}]}');
   assert.ok(prof.error.length > 0);
 });
+
+test('decodeShareLink: core decodes and checks the page state, and names what is wrong', async () => {
+  const m = await loadModule();
+  const b64 = (text) => Buffer.from(text).toString('base64url');
+  const defaults = m.decodeShareLink('');
+  assert.equal(defaults.error, '');
+  assert.equal(defaults.profile, null);
+  assert.deepEqual(Object.keys(defaults.state).sort(),
+    ['context', 'engine', 'gpus', 'hardware', 'kv', 'model', 'quant', 'workload']);
+  const good = m.decodeShareLink('#s=' + b64(JSON.stringify({ model: golden.model, gpus: 2, context: 4096 })));
+  assert.equal(good.error, '');
+  assert.equal(good.state.gpus, 2);
+  assert.equal(good.state.context, 4096);
+  const cases = [
+    ['s=' + b64('{"gpus": 0}'), /'gpus'/],
+    ['s=' + b64('{"context": 1e308}'), /'context'/],
+    ['s=' + b64('{"gpus": NaN}'), /malformed JSON/],
+    ['s=' + b64('{"model": "<script>alert(1)</script>"}'), /'model'/],
+    ['s=%%%', /base64url/],
+    ['s=' + Buffer.from([0xff, 0xfe]).toString('base64url'), /UTF-8/],
+    ['s=' + b64('['.repeat(30000)), /nested deeper/],
+    ['s=' + 'A'.repeat(70000), /too long/],
+    ['s=' + b64('{"hardware": "__measured__"}'), /'hardware'/],
+  ];
+  for (const [fragment, why] of cases) {
+    const r = m.decodeShareLink(fragment);
+    assert.match(r.error, why, fragment.slice(0, 40));
+    assert.deepEqual(r.state, defaults.state, 'a bad link leaves the defaults');
+    assert.equal(r.profile, null);
+  }
+});

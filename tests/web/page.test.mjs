@@ -103,16 +103,148 @@ test('hostile links show a clear message and run no script', async () => {
     '#s=%%%not-base64',
     '#s=' + Buffer.from([0xff, 0xfe, 0x00]).toString('base64url'),
     '#profile=' + enc({ schema: 'headroom-profile/1', devices: [{ kind: '<script>alert(1)</script>' }] }),
+    // More hostile links: a huge fragment, invalid UTF-8 inside valid base64url, JSON bombs,
+    // numbers JSON cannot hold, the wrong types, a part given twice, a measured device without a profile.
+    '#s=' + 'A'.repeat(200000),
+    '#s=' + Buffer.from([0x7b, 0x22, 0x6d, 0x22, 0x3a, 0x22, 0xc0, 0x80, 0x22, 0x7d]).toString('base64url'),
+    '#s=' + Buffer.from('['.repeat(50000) + ']'.repeat(50000)).toString('base64url'),
+    '#s=' + Buffer.from('{"model":' + '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) + '}').toString('base64url'),
+    '#s=' + Buffer.from('{"gpus": NaN}').toString('base64url'),
+    '#s=' + Buffer.from('{"context": 1e400}').toString('base64url'),
+    '#s=' + enc([1, 2, 3]),
+    '#s=' + enc({ model: 'meta-llama/Meta-Llama-3-8B', gpus: -0.0, context: 2 ** 24 + 1 }),
+    '#s=' + enc({ model: 'x'.repeat(100000) }),
+    '#s=' + enc({ hardware: '__measured__' }),
+    '#s=' + enc({ engine: 'vllm' }) + '&s=' + enc({ engine: 'mlx' }),
+    '#s=' + enc({ workload: { constructor: { prototype: { polluted: true } } } }),
+    '#s=' + Buffer.from('{"__proto__": {"polluted": true}, "kv": "f64"}').toString('base64url'),
   ];
   for (const link of links) {
     const { page, ctx, errors } = await openPage(base + link);
     const message = await page.textContent('[data-testid=message]');
-    assert.match(message, /could not be opened/, link);
+    assert.match(message, /could not be opened \(.+\)/, link.slice(0, 80));
+    assert.ok(message.length < 400, 'the message stays short: ' + message.slice(0, 100));
+    assert.equal(await page.evaluate(() => ({}).polluted), undefined);
     assert.equal(await page.$('img[src=x]'), null);
     assert.equal(await page.getAttribute('[data-testid=verdict]', 'data-verdict'), 'runs-well', link);  // defaults still work
-    assert.deepEqual(errors, [], link);
+    assert.deepEqual(errors, [], link.slice(0, 80));
+    // The page stays usable: picking another setup still answers.
+    await page.selectOption('[data-testid=quant]', 'Q8_0');
+    assert.ok(await page.getAttribute('[data-testid=verdict]', 'data-verdict'), link.slice(0, 80));
+    assert.match(page.url(), /#s=/);
     await ctx.close();
   }
+});
+
+test('a bad link names the field at fault', async () => {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const cases = [
+    [{ gpus: 0 }, /'gpus'/], [{ context: -5 }, /'context'/], [{ quant: 'Q9_Z' }, /'quant'/],
+    [{ engine: 'rm -rf' }, /'engine'/], [{ kv: 'f64' }, /'kv'/], [{ workload: 'mining' }, /'workload'/],
+    [{ hardware: 'nvidia-rtx-9999' }, /'hardware'/], [{ model: 'x/y' }, /'model'/],
+  ];
+  const ctx = await browser.newContext();
+  for (const [state, field] of cases) {
+    const { page, errors } = await openPage(base + '#s=' + enc(state), ctx);
+    assert.match(await page.textContent('[data-testid=message]'), field);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  await ctx.close();
+});
+
+test('a link naming an engine or KV type the pickers do not list still opens', async () => {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const { page, ctx, errors } = await openPage(base + '#s=' + enc({ engine: 'sglang', kv: 'fp8', quant: 'q4_k_m' }));
+  assert.equal(await page.textContent('[data-testid=message]'), '');
+  assert.equal(await page.inputValue('[data-testid=engine]'), 'sglang');
+  assert.equal(await page.inputValue('[data-testid=kv]'), 'fp8');
+  assert.equal(await page.inputValue('[data-testid=quant]'), 'Q4_K_M');
+  assert.ok(await page.getAttribute('[data-testid=verdict]', 'data-verdict'));
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+const PROFILE = { schema: 'headroom-profile/1', probe_version: '0.1.0', devices: [
+  { kind: 'gpu', backend: 'cuda', name: 'Test GPU', memory_bytes: 25769803776, free_memory_bytes: 25000000000,
+    measurements: { read_bandwidth_gbs: { median: 900, best: 910, samples: 30, method: 'test' } } }] };
+const fileOf = (text, name = 'headroom-profile.json') => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+
+test('hostile profile files are refused with the field named, and the page stays usable', async () => {
+  const bad = JSON.parse(JSON.stringify(PROFILE));
+  bad.devices[0].measurements.read_bandwidth_gbs.median = -1;
+  const files = [
+    [fileOf(JSON.stringify(bad)), /read_bandwidth_gbs/],
+    [fileOf('{"schema": "headroom-profile/1", "devices": [{"kind": "gpu", "backend": "cuda", "memory_bytes": NaN}]}'), /malformed JSON/],
+    [fileOf('['.repeat(100000)), /nested deeper|malformed/],
+    [fileOf(Buffer.from([0xff, 0xfe, 0x7b, 0x00])), /malformed JSON/],
+    [fileOf(JSON.stringify({ ...PROFILE, schema: '<img src=x onerror=alert(1)>' })), /schema/],
+    [fileOf(JSON.stringify({ ...PROFILE, devices: [{ ...PROFILE.devices[0], memory_bytes: 1e308 }] })), /memory_bytes/],
+    [fileOf('x'.repeat(5 * 1024 * 1024)), /limit/],
+  ];
+  const { page, ctx, errors } = await openPage(base);
+  const before = await figures(page);
+  for (const [file, why] of files) {
+    await page.setInputFiles('#profile-file', file);
+    await page.waitForFunction(() => document.querySelector('[data-testid=profile-status]').textContent !== '');
+    const status = await page.textContent('[data-testid=profile-status]');
+    assert.match(status, /^Not a usable profile: /);
+    assert.match(status, why);
+    assert.equal(await page.$('img[src=x]'), null);
+    assert.deepEqual(await figures(page), before, 'a refused file changes nothing');
+    await page.evaluate(() => { document.querySelector('[data-testid=profile-status]').textContent = ''; });
+  }
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a profile whose name holds markup is shown as text and runs nothing', async () => {
+  const name = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>';
+  const hostile = { ...PROFILE, devices: [{ ...PROFILE.devices[0], name }] };
+  const { page, ctx, errors } = await openPage(base);
+  await page.setInputFiles('#profile-file', fileOf(JSON.stringify(hostile)));
+  await page.waitForFunction(() => document.querySelector('[data-testid=hardware]').value === '__measured__');
+  assert.equal(await page.textContent('#hardware option:checked'), `Measured: ${name}`);
+  assert.match(await page.textContent('[data-testid=profile-status]'), /Predicting from measured numbers/);
+  assert.equal(await page.$('img[src=x]'), null);
+  assert.equal(await page.$('body script:not([src])'), null);
+  assert.notEqual(await page.title(), 'pwned');
+  // The same profile through a share link: still text.
+  const link = page.url();
+  const second = await openPage(link);
+  assert.equal(await second.page.textContent('#hardware option:checked'), `Measured: ${name}`);
+  assert.notEqual(await second.page.title(), 'pwned');
+  assert.deepEqual(second.errors, []);
+  await second.ctx.close();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('the page sets a Content-Security-Policy with no inline script and never writes HTML', async () => {
+  const html = fs.readFileSync(path.join(root, 'web', 'index.html'), 'utf8');
+  const csp = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/);
+  assert.ok(csp, 'index.html has a CSP meta tag');
+  assert.match(csp[1], /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.doesNotMatch(csp[1], /unsafe-inline|script-src[^;]*\*/);
+  assert.match(csp[1], /object-src 'none'/);
+  assert.match(csp[1], /base-uri 'none'/);
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+  assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
+  const js = fs.readFileSync(path.join(root, 'web', 'app.js'), 'utf8');
+  assert.doesNotMatch(js, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
+  // The browser enforces it: an injected inline script does not run.
+  const { page, ctx } = await openPage(base);
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__ran = true';
+    document.body.append(s);
+  });
+  assert.equal(await page.evaluate(() => window.__ran), undefined);
+  const header = (await ctx.request.get(base)).headers()['content-security-policy'];
+  assert.match(header, /frame-ancestors 'none'/);
+  await ctx.close();
 });
 
 test('a probe profile in the link predicts from measured numbers', async () => {

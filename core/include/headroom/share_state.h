@@ -1,0 +1,69 @@
+// share_state.h: the page's settings as a share link carries them, decoded and checked by core
+// before the page uses any of it. Links come from strangers: every field is checked against the
+// catalog and physical ranges, and a bad link is an error naming what was wrong.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "headroom/catalog.h"
+#include "headroom/hardware.h"
+
+namespace headroom {
+
+/// `hardware` value meaning "the measured device of the profile the state carries".
+inline constexpr std::string_view kMeasuredHardware = "__measured__";
+
+/// Limits on what a link may carry.
+inline constexpr size_t kMaxShareFragmentBytes = 64 * 1024;  ///< the whole '#...' part
+inline constexpr int kMaxShareGpus = 64;
+inline constexpr int64_t kMaxShareContext = int64_t(1) << 24;
+
+/// The page's settings. Defaults are the page's first view.
+struct ShareState {
+    std::string model = "meta-llama/Meta-Llama-3-8B";
+    std::string quant = "Q4_K_M";
+    std::string hardware = "nvidia-rtx-4090";  ///< catalog id, or kMeasuredHardware with a profile
+    int gpus = 1;
+    std::string engine = "llama.cpp";
+    int64_t context = 8192;
+    std::string kv = "f16";
+    std::string workload = "chat";
+    std::string profile_json;  ///< the probe profile, re-serialised; empty when none
+    Hardware profile_hardware; ///< what the profile describes, when profile_json is set
+};
+
+struct ShareStateResult {
+    ShareState state;   ///< defaults when !ok()
+    std::string error;  ///< empty on success; names the field or link part at fault
+    bool ok() const { return error.empty(); }
+};
+
+/// Checks a state object (JSON text): {"model", "quant", "hardware", "gpus", "engine", "context",
+/// "kv", "workload", "profile" (optional probe profile object)}. Absent fields keep their defaults;
+/// unknown fields are ignored. Names must be in the catalog, numbers whole and in range.
+ShareStateResult read_share_state(std::string_view state_json, const Catalog& catalog);
+
+/// Decodes a share link's fragment (the part after '#', the '#' itself optional):
+/// `s=<base64url state JSON>` and/or `profile=<base64url probe profile JSON>`, joined by '&'.
+/// Both parts must be valid base64url of valid UTF-8 JSON; a profile part makes the hardware the
+/// measured device unless the state names another. An empty fragment gives the defaults.
+ShareStateResult decode_share_link(std::string_view fragment, const Catalog& catalog);
+
+/// The state as the JSON object read_share_state accepts (profile included when set).
+std::string share_state_json(const ShareState& state);
+
+/// The fragment (without '#') that decode_share_link reads back to `state`.
+std::string encode_share_link(const ShareState& state);
+
+/// base64url without padding, and its strict inverse (false on any character outside the alphabet
+/// or an impossible length).
+std::string base64url_encode(std::string_view bytes);
+bool base64url_decode(std::string_view text, std::string& out);
+
+/// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view text);
+
+}  // namespace headroom

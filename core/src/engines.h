@@ -1,0 +1,18 @@
+// engines.h (private): the engines a scenario or a share link may name.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace headroom::detail {
+
+inline constexpr std::array<std::string_view, 9> kEngines = {
+    "llama.cpp", "ollama", "vllm", "mlx", "exllamav2", "mlc", "tensorrt-llm", "sglang", "lmstudio"};
+
+inline bool known_engine(std::string_view name) {
+    for (auto e : kEngines)
+        if (e == name) return true;
+    return false;
+}
+
+}  // namespace headroom::detail

@@ -1,0 +1,160 @@
+// share_state_test.cpp: the share link's state is decoded and checked by core; every bad link is an
+// error naming the field or the link part, and leaves the defaults.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "headroom/share_state.h"
+#include "test_support.h"
+
+using namespace headroom;
+using nlohmann::json;
+
+namespace {
+
+const json kState = {{"model", "meta-llama/Meta-Llama-3-70B"}, {"quant", "Q4_K_M"}, {"hardware", "nvidia-rtx-3090"},
+                     {"gpus", 2}, {"engine", "llama.cpp"}, {"context", 8192}, {"kv", "q8_0"}, {"workload", "coding"}};
+const json kProfile = json::parse(R"({"schema": "headroom-profile/1", "devices": [
+    {"kind": "gpu", "backend": "cuda", "name": "Test GPU", "memory_bytes": 25769803776,
+     "free_memory_bytes": 25000000000, "measurements": {"read_bandwidth_gbs": {"median": 900}}}]})");
+
+ShareStateResult link(const json& state) {
+    return decode_share_link("s=" + base64url_encode(state.dump()), test::catalog());
+}
+
+/// The state with one field replaced: the error must name that field.
+std::string error_for(const char* field, const json& value) {
+    json s = kState;
+    s[field] = value;
+    return link(s).error;
+}
+
+bool is_default(const ShareState& s) {
+    const ShareState d;
+    return s.model == d.model && s.quant == d.quant && s.hardware == d.hardware && s.gpus == d.gpus &&
+           s.context == d.context && s.profile_json.empty();
+}
+
+}  // namespace
+
+TEST(ShareState, EmptyLinkGivesTheDefaults) {
+    for (const char* fragment : {"", "#", "&&", "other=1"}) {
+        const ShareStateResult r = decode_share_link(fragment, test::catalog());
+        ASSERT_TRUE(r.ok()) << fragment << ": " << r.error;
+        EXPECT_TRUE(is_default(r.state));
+    }
+    EXPECT_TRUE(read_share_state("{}", test::catalog()).ok());
+}
+
+TEST(ShareState, PageLinkRoundTrips) {
+    const ShareStateResult r = link(kState);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.state.model, "meta-llama/Meta-Llama-3-70B");
+    EXPECT_EQ(r.state.gpus, 2);
+    EXPECT_EQ(r.state.kv, "q8_0");
+    EXPECT_EQ(r.state.workload, "coding");
+    const ShareStateResult again = decode_share_link("#" + encode_share_link(r.state), test::catalog());
+    ASSERT_TRUE(again.ok()) << again.error;
+    EXPECT_EQ(share_state_json(again.state), share_state_json(r.state));
+}
+
+TEST(ShareState, ProfilePartMakesTheMeasuredDevice) {
+    const ShareStateResult r =
+        decode_share_link("profile=" + base64url_encode(kProfile.dump()), test::catalog());
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.state.hardware, kMeasuredHardware);
+    EXPECT_EQ(r.state.profile_hardware.name, "Test GPU");
+    EXPECT_EQ(json::parse(r.state.profile_json), kProfile);
+    // The profile may also sit inside the state object.
+    json s = kState;
+    s["hardware"] = "__measured__";
+    s["profile"] = kProfile;
+    EXPECT_TRUE(read_share_state(s.dump(), test::catalog()).ok());
+    // A measured device without a profile is a broken link, not a silent fallback.
+    EXPECT_NE(error_for("hardware", "__measured__").find("'hardware'"), std::string::npos);
+}
+
+TEST(ShareState, EachBadFieldIsNamed) {
+    EXPECT_NE(error_for("model", "<img src=x onerror=alert(1)>").find("'model'"), std::string::npos);
+    EXPECT_NE(error_for("quant", "Q9_Z").find("'quant'"), std::string::npos);
+    EXPECT_NE(error_for("hardware", "nvidia-rtx-9999").find("'hardware'"), std::string::npos);
+    EXPECT_NE(error_for("engine", "rm -rf").find("'engine'"), std::string::npos);
+    EXPECT_NE(error_for("kv", "f64").find("'kv'"), std::string::npos);
+    EXPECT_NE(error_for("workload", "mining").find("'workload'"), std::string::npos);
+    EXPECT_NE(error_for("model", 7).find("'model'"), std::string::npos);
+    EXPECT_NE(error_for("model", json::array()).find("'model'"), std::string::npos);
+    EXPECT_NE(error_for("model", std::string(600, 'a')).find("too long"), std::string::npos);
+    json bad_profile = kProfile;
+    bad_profile["devices"][0]["measurements"]["read_bandwidth_gbs"]["median"] = -5;
+    const std::string e = error_for("profile", bad_profile);
+    EXPECT_NE(e.find("'profile'"), std::string::npos) << e;
+    EXPECT_NE(e.find("read_bandwidth_gbs"), std::string::npos) << e;
+}
+
+TEST(ShareState, NumbersOutOfRangeAreRefused) {
+    for (const json& v : {json(0), json(65), json(-1), json(1.5), json(1e308), json(-0.0), json("2"), json(true),
+                          json(nullptr)}) {
+        if (v.is_null()) continue;  // null means absent: the default
+        EXPECT_NE(error_for("gpus", v).find("'gpus'"), std::string::npos) << v;
+    }
+    for (const json& v : {json(0), json(-5), json((int64_t(1) << 24) + 1), json(1e308), json(-1e308), json(4096.5),
+                          json("NaN"), json("Infinity")}) {
+        EXPECT_NE(error_for("context", v).find("'context'"), std::string::npos) << v;
+    }
+    json top = kState;
+    top["context"] = int64_t(1) << 24;
+    top["gpus"] = 64;
+    EXPECT_TRUE(link(top).ok()) << link(top).error;
+}
+
+TEST(ShareState, NanAndInfinityAreNotJson) {
+    for (const char* text : {R"({"gpus": NaN})", R"({"gpus": Infinity})", R"({"gpus": -Infinity})",
+                             R"({"context": 1e400})"}) {
+        const ShareStateResult r = read_share_state(text, test::catalog());
+        EXPECT_NE(r.error.find("malformed JSON"), std::string::npos) << text << ": " << r.error;
+        EXPECT_TRUE(is_default(r.state));
+    }
+}
+
+TEST(ShareState, BrokenLinksNameThePart) {
+    const auto err = [](const std::string& fragment) { return decode_share_link(fragment, test::catalog()).error; };
+    EXPECT_NE(err("s=%%%not-base64").find("'s' is not valid base64url"), std::string::npos);
+    EXPECT_NE(err("s=a").find("base64url"), std::string::npos);  // impossible length
+    EXPECT_NE(err("s=" + base64url_encode("\xff\xfe")).find("UTF-8"), std::string::npos);
+    EXPECT_NE(err("s=" + base64url_encode("\xed\xa0\x80")).find("UTF-8"), std::string::npos);  // surrogate
+    EXPECT_NE(err("s=" + base64url_encode("[1,2]")).find("JSON object"), std::string::npos);
+    EXPECT_NE(err("s=" + base64url_encode("{")).find("malformed"), std::string::npos);
+    EXPECT_NE(err("s=e30&s=e30").find("twice"), std::string::npos);
+    EXPECT_NE(err("profile=" + base64url_encode("{}")).find("'profile'"), std::string::npos);
+    // A huge fragment is refused before anything is decoded.
+    const std::string huge = "s=" + std::string(kMaxShareFragmentBytes, 'A');
+    EXPECT_NE(err(huge).find("too long"), std::string::npos);
+    // JSON bombs: deep nesting is refused by depth, not by running out of stack.
+    const std::string deep = std::string(20000, '[') + std::string(20000, ']');
+    EXPECT_NE(err("s=" + base64url_encode(deep)).find("nested deeper"), std::string::npos);
+    const std::string deep_obj = R"({"model": )" + std::string(5000, '[') + std::string(5000, ']') + "}";
+    EXPECT_NE(err("s=" + base64url_encode(deep_obj)).find("nested deeper"), std::string::npos);
+}
+
+TEST(ShareState, Base64urlAndUtf8) {
+    EXPECT_EQ(base64url_encode(""), "");
+    EXPECT_EQ(base64url_encode("f"), "Zg");
+    EXPECT_EQ(base64url_encode("fo"), "Zm8");
+    EXPECT_EQ(base64url_encode("foo"), "Zm9v");
+    EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
+    std::string out;
+    EXPECT_TRUE(base64url_decode("-_8", out));
+    EXPECT_EQ(out, "\xfb\xff");
+    EXPECT_TRUE(base64url_decode("Zg==", out));  // other encoders' padding is fine
+    EXPECT_EQ(out, "f");
+    EXPECT_FALSE(base64url_decode("Zm9v+", out));
+    EXPECT_FALSE(base64url_decode("Zm9/", out));  // standard base64, not base64url
+    EXPECT_FALSE(base64url_decode("Z", out));
+    EXPECT_TRUE(valid_utf8("plain ascii"));
+    EXPECT_TRUE(valid_utf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));  // é € 😀
+    EXPECT_FALSE(valid_utf8("\xc0\x80"));                              // overlong NUL
+    EXPECT_FALSE(valid_utf8("\xe0\x80\xaf"));                          // overlong '/'
+    EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));                      // past U+10FFFF
+    EXPECT_FALSE(valid_utf8("\xe2\x82"));                              // truncated
+    EXPECT_FALSE(valid_utf8("\x80"));                                  // lone continuation
+}
