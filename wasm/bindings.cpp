@@ -11,6 +11,7 @@ EMSCRIPTEN_BINDINGS(headroom) {
     emscripten::function("catalogWorkloads", &catalog_workloads);
     emscripten::function("weightFormats", &weight_formats);
     emscripten::function("estimate", &estimate);
+    emscripten::function("advise", &advise);
     emscripten::function("profileHardware", &profile_hardware);
     emscripten::function("inspectGguf", &inspect_gguf);
     emscripten::function("decodeShareLink", &decode_share_link);

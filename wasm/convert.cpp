@@ -87,13 +87,19 @@ val weight_formats() {
     return out;
 }
 
-val estimate(const std::string& scenario_json) {
+namespace {
+val estimate_with(const std::string& scenario_json, bool with_suggestions) {
     // prediction_json is the one serialisation of a prediction; JSON.parse makes it a plain object.
     const std::string text = catalog().ok()
-                                 ? estimate_line(scenario_json, catalog().catalog)
+                                 ? estimate_line(scenario_json, catalog().catalog, with_suggestions)
                                  : "{\"error\": \"embedded catalog is invalid\"}";
     return val::global("JSON").call<val>("parse", text);
 }
+}  // namespace
+
+val estimate(const std::string& scenario_json) { return estimate_with(scenario_json, false); }
+
+val advise(const std::string& scenario_json) { return estimate_with(scenario_json, true); }
 
 val profile_hardware(const std::string& profile_json) {
     const ProfileResult r = hardware_from_profile(profile_json);

@@ -17,6 +17,9 @@ emscripten::val weight_formats();
 /// gives an object whose `error` says why. Never throws.
 emscripten::val estimate(const std::string& scenario_json);
 
+/// As estimate(), plus `suggestions`: changes that improve the verdict, each re-evaluated by core.
+emscripten::val advise(const std::string& scenario_json);
+
 /// A probe profile (JSON text) -> {error, name, backend, memoryBytes, bandwidthGbs, fp16Tflops}.
 emscripten::val profile_hardware(const std::string& profile_json);
 

@@ -142,6 +142,13 @@
     $('decode').textContent = fmt(p.decode_tok_s, 'tok/s');
     $('prefill').textContent = fmt(p.prefill_tok_s, 'tok/s', 0);
     $('ttft').textContent = fmt(p.ttft_s, 's', 2);
+    const w = p.workload || {};
+    $('max-context').textContent = w.max_context > 0 ? `${Math.round(w.max_context).toLocaleString('en-US')} tokens` : 'none';
+    $('max-users').textContent = typeof w.max_users === 'number' ? String(w.max_users) : '–';
+    $('task').textContent = fmt(w.task_s, 's', 1);
+    const tips = Array.isArray(p.suggestions) ? p.suggestions : [];
+    $('suggestions-heading').hidden = tips.length === 0;
+    $('suggestions').replaceChildren(...tips.map((t) => { const li = document.createElement('li'); li.textContent = t.summary; return li; }));
 
     const m = p.memory;
     const parts = [
@@ -180,7 +187,7 @@
     inputsToState();
     $('quant').disabled = state.model === GGUF;
     if (state.model === GGUF && gguf && [...$('quant').options].some((o) => o.value === gguf.info.quant)) $('quant').value = gguf.info.quant;
-    render(core.estimate(JSON.stringify(scenario())));
+    render(core.advise(JSON.stringify(scenario())));
     writeHash();
   }
 

@@ -332,3 +332,21 @@ test('a file that is not GGUF, or is cut short, shows why and runs no script', a
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('a setup that is too tight lists the changes that would help, each re-evaluated', async () => {
+  const { page, ctx, errors } = await openPage(base);
+  await page.selectOption('[data-testid=model]', 'meta-llama/Llama-3.1-8B-Instruct');
+  await page.selectOption('[data-testid=quant]', 'Q4_K_M');
+  await page.selectOption('[data-testid=hardware]', 'nvidia-rtx-3060');
+  await page.selectOption('[data-testid=workload]', 'agent');
+  await page.fill('[data-testid=context]', '131072');
+  await page.dispatchEvent('[data-testid=context]', 'change');
+  assert.equal(await page.getAttribute('[data-testid=verdict]', 'data-verdict'), 'too-tight');
+  const tips = await page.$$eval('[data-testid=suggestions] li', (lis) => lis.map((li) => li.textContent));
+  assert.ok(tips.length > 0, 'no suggestions');
+  assert.ok(tips.some((t) => /^(KV cache|flash attention|context)/.test(t)), tips.join(' | '));
+  assert.ok(tips.every((t) => /tok\/s/.test(t)), tips.join(' | '));
+  assert.match(await page.textContent('[data-testid=max-context]'), /^[\d,]+ tokens$/);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
