@@ -2,7 +2,7 @@
 # run_all.sh: builds every configuration and runs every test; ends with "N passed, N failed".
 # Legs: native Debug (ctest), native ASan+UBSan (ctest), WASM Release (node tests of the module),
 # the page in headless Chromium (node tests with playwright-core), and every libFuzzer target for
-# FUZZ_SECONDS (default 30) from its seed corpus, each target counted as one test. Each leg can be
+# FUZZ_SECONDS (default 60) from its seed corpus, each target counted as one test. Each leg can be
 # run by hand with the same commands (see README).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -83,7 +83,7 @@ fuzz_leg() {
     failed=$((failed + 1))
     return
   fi
-  echo "== fuzz: each target ${FUZZ_SECONDS:-30} s from its corpus"
+  echo "== fuzz: each target ${FUZZ_SECONDS:-60} s from its corpus"
   bash tests/fuzz/run.sh >"$log_dir/fuzz-run.log" 2>&1
   grep -vE "^fuzz: [0-9]+ passed" "$log_dir/fuzz-run.log" | sed 's/^/   /'
   local summary

@@ -5,10 +5,10 @@
 # a crash leaves its input in build/fuzz-work/<target>/crashes/ (copy it into regressions/).
 # Prints "fuzz <target>: N executions, N crashes" per target and ends with
 # "fuzz: N passed, N failed" (a target passes when it ran and found nothing).
-# Usage: tests/fuzz/run.sh [target...]   (FUZZ_SECONDS, default 30; FUZZ_BIN, default build/fuzz/bin)
+# Usage: tests/fuzz/run.sh [target...]   (FUZZ_SECONDS, default 60; FUZZ_BIN, default build/fuzz/bin)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-seconds=${FUZZ_SECONDS:-30}
+seconds=${FUZZ_SECONDS:-60}
 bin=${FUZZ_BIN:-build/fuzz/bin}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(config profile scenario share_state)
