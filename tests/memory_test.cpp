@@ -1,5 +1,8 @@
 // memory_test.cpp: device memory breakdown, fit and offload.
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "headroom/memory.h"
 #include "test_support.h"
@@ -58,4 +61,68 @@ TEST(Memory, AppleWorkingSetLimitCapsCapacity) {
     const MemoryBreakdown m = estimate_memory(arch, setup_on("apple-m2-ultra", "Q4_K_M", 4096));
     const Hardware& hw = *find_hardware(test::catalog(), "apple-m2-ultra");
     EXPECT_EQ(m.capacity_bytes, int64_t(hw.memory_bytes * hw.gpu_memory_share));
+}
+
+// vLLM hands what is left of gpu_memory_utilization x memory to a paged KV cache; the capacities it
+// logged on two GPUs (tests/data/vllm_kv_capacity.json, with its source) check that budget.
+TEST(Memory, VllmKvPoolMatchesTheCapacitiesVllmReported) {
+    const auto data = nlohmann::json::parse(test::read_text(std::string(HEADROOM_TEST_DATA) + "/vllm_kv_capacity.json"));
+    double worst_fitted = 0, worst_other = 0;
+    for (const auto& row : data.at("rows")) {
+        headroom::Setup s = setup_on(row.at("hardware"), "BF16", 4096);
+        s.engine = "vllm";
+        s.max_num_seqs = row.at("max_num_seqs");
+        s.max_num_batched_tokens = row.at("max_num_batched_tokens");
+        const MemoryBreakdown m = estimate_memory(test::model(row.at("model")).arch, s);
+        const double measured = row.at("kv_tokens");
+        const double err = std::abs(double(m.kv_pool_tokens) - measured) / measured;
+        EXPECT_EQ(m.kv_pool_tokens % 16, 0);
+        (row.at("fitted").get<bool>() ? worst_fitted : worst_other) =
+            std::max(row.at("fitted").get<bool>() ? worst_fitted : worst_other, err);
+        EXPECT_LT(err, row.at("fitted").get<bool>() ? 0.01 : 0.06) << row.dump();
+    }
+    std::printf("vLLM KV capacity: worst error %.2f%% on fitted rows, %.2f%% on the others\n", 100 * worst_fitted,
+                100 * worst_other);
+}
+
+TEST(Memory, VllmDefaultsFollowTheDevice) {
+    const ModelArch& arch = test::model("Qwen/Qwen3-8B").arch;
+    headroom::Setup big = setup_on("nvidia-h100-sxm", "BF16", 8192);
+    big.engine = "vllm";
+    headroom::Setup small = setup_on("nvidia-rtx-4090", "BF16", 8192);
+    small.engine = "vllm";
+    // 1024 sequences and 8192 tokens on an 80 GB H100, 256 and 2048 on a 24 GB card.
+    EXPECT_GT(estimate_memory(arch, big).compute_bytes, 3 * estimate_memory(arch, small).compute_bytes);
+    const MemoryBreakdown m = estimate_memory(arch, big);
+    EXPECT_EQ(m.capacity_bytes, int64_t(0.9 * big.hardware.memory_bytes));
+    EXPECT_GE(m.kv_pool_bytes, m.kv_bytes);  // the pool holds at least the requested context
+    big.gpu_memory_utilization = 0.5;
+    EXPECT_LT(estimate_memory(arch, big).kv_pool_tokens, m.kv_pool_tokens);
+}
+
+TEST(Memory, PerDeviceFiguresAddUpAndSplitLayers) {
+    const ModelArch& arch = test::model("meta-llama/Meta-Llama-3-70B").arch;
+    headroom::Setup s = setup_on("nvidia-rtx-4090", "Q4_K_M", 8192);
+    s.devices = 3;
+    const MemoryBreakdown m = estimate_memory(arch, s);
+    const std::vector<DeviceMemory> d = per_device_memory(arch, s, m);
+    ASSERT_EQ(d.size(), 3u);
+    int layers = 0;
+    int64_t weights = 0, kv = 0;
+    for (const DeviceMemory& x : d) {
+        layers += x.layers;
+        weights += x.weights_bytes;
+        kv += x.kv_bytes;
+    }
+    EXPECT_EQ(layers, arch.layers);
+    EXPECT_NEAR(double(weights), double(m.device_weights_bytes), 4.0);
+    EXPECT_NEAR(double(kv), double(m.kv_bytes), 4.0);
+    EXPECT_GT(d[2].weights_bytes, d[0].weights_bytes);  // the output head sits on the last device
+    // Tensor parallel: every device holds the same share.
+    s.engine = "vllm";
+    s.format = find_weight_format("BF16").format;
+    s.devices = 4;
+    const std::vector<DeviceMemory> tp = per_device_memory(arch, s, estimate_memory(arch, s));
+    EXPECT_EQ(tp[0].weights_bytes, tp[3].weights_bytes);
+    EXPECT_EQ(tp[0].layers, arch.layers);
 }

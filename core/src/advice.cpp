@@ -9,6 +9,7 @@
 #include "headroom/memory.h"
 #include "headroom/params.h"
 #include "headroom/speed.h"
+#include "engines.h"
 #include "memory_constants.h"
 
 namespace headroom {
@@ -117,7 +118,12 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
         const double spilled = double(minimal.total_bytes - minimal.capacity_bytes);
         const double host_needed = spilled + double(minimal.weights_bytes - minimal.device_weights_bytes);
         r.limiting = "memory";
-        if (s.hardware.unified_memory || s.hardware.backend == "cpu" || host_needed > host) {
+        if (!detail::offloads_layers(s.engine)) {
+            r.verdict = Verdict::wont_fit;
+            r.reasons.push_back("The model needs " + gib(double(minimal.total_bytes)) + " but " + s.engine +
+                                " may use " + gib(double(minimal.capacity_bytes)) +
+                                ", and it does not run layers from system RAM.");
+        } else if (s.hardware.unified_memory || s.hardware.backend == "cpu" || host_needed > host) {
             r.verdict = Verdict::wont_fit;
             r.reasons.push_back("The model needs " + gib(double(minimal.total_bytes)) + " but the device offers " +
                                 gib(double(minimal.capacity_bytes)) +

@@ -15,4 +15,10 @@ inline bool known_engine(std::string_view name) {
     return false;
 }
 
+/// Engines that run layers that do not fit from system RAM (llama.cpp's -ngl and its front ends).
+/// The others refuse to load instead (vLLM's --cpu-offload-gb is off by default).
+inline bool offloads_layers(std::string_view engine) {
+    return engine == "llama.cpp" || engine == "ollama" || engine == "lmstudio";
+}
+
 }  // namespace headroom::detail

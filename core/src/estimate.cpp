@@ -125,7 +125,10 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
         !detail::read_int(s, "embedding_bytes", 1, int64_t(1) << 50, set.embedding_file_bytes, err) ||
         !detail::read_int(s, "gpus", 1, 64, set.devices, err) ||
         !detail::read_int(s, "batch", 1, 4096, set.batch, err) ||
-        !detail::read_bool(s, "flash_attn", set.flash_attn, err))
+        !detail::read_bool(s, "flash_attn", set.flash_attn, err) ||
+        !detail::read_number(s, "gpu_memory_utilization", 0.01, 1, set.gpu_memory_utilization, err) ||
+        !detail::read_int(s, "max_num_seqs", 1, 65536, set.max_num_seqs, err) ||
+        !detail::read_int(s, "max_num_batched_tokens", 1, int64_t(1) << 24, set.max_num_batched_tokens, err))
         return false;
     double host_gb = 0, memory_option_gb = 0;
     if (!detail::read_number(s, "host_memory_gb", 1, 1e5, host_gb, err) ||
@@ -200,6 +203,7 @@ Prediction predict(const Scenario& sc, const Catalog* suggestions_from) {
     Prediction p;
     p.id = sc.id;
     p.memory = estimate_memory(sc.arch, sc.setup);
+    if (sc.setup.devices > 1) p.devices = per_device_memory(sc.arch, sc.setup, p.memory);
     p.speed = estimate_speed(sc.arch, sc.setup, p.memory, sc.prompt_tokens, sc.gen_tokens);
     p.assessment = assess(sc.arch, sc.setup, sc.workload);
     if (suggestions_from)
@@ -222,7 +226,17 @@ std::string prediction_json(const Prediction& p) {
     out["memory"] = {{"weights_bytes", m.weights_bytes},   {"device_weights_bytes", m.device_weights_bytes},
                      {"kv_bytes", m.kv_bytes},             {"compute_bytes", m.compute_bytes},
                      {"overhead_bytes", m.overhead_bytes}, {"total_bytes", m.total_bytes},
-                     {"capacity_bytes", m.capacity_bytes}};
+                     {"capacity_bytes", m.capacity_bytes}, {"kv_pool_bytes", m.kv_pool_bytes},
+                     {"kv_pool_tokens", m.kv_pool_tokens}};
+    if (!p.devices.empty()) {
+        json devices = json::array();
+        for (const DeviceMemory& d : p.devices)
+            devices.push_back({{"layers", d.layers},           {"weights_bytes", d.weights_bytes},
+                               {"kv_bytes", d.kv_bytes},       {"compute_bytes", d.compute_bytes},
+                               {"overhead_bytes", d.overhead_bytes}, {"total_bytes", d.total_bytes},
+                               {"capacity_bytes", d.capacity_bytes}});
+        out["memory"]["devices"] = devices;
+    }
     out["fits"] = m.fits;
     out["offloaded_layers"] = m.offloaded_layers;
     const Assessment& a = p.assessment;

@@ -2,9 +2,12 @@
 #include "headroom/memory.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "headroom/compute_buffer.h"
+#include "headroom/kv_cache.h"
+#include "headroom/params.h"
 #include "headroom/weights.h"
 #include "memory_constants.h"
 
@@ -35,6 +38,28 @@ double runtime_bytes_per_device(const std::string& backend) {
     return 0;
 }
 
+/// vLLM's defaults depend on the device (EngineArgs.get_batch_defaults).
+bool vllm_large_device(const Hardware& h) {
+    std::string name = h.name + " " + h.id;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return h.memory_bytes >= memory_constants::kVllmLargeDeviceBytes && name.find("a100") == std::string::npos;
+}
+
+/// vLLM: the profile pass's activations and sampler rows, per device.
+double vllm_compute_bytes_per_device(const ModelArch& a, const Setup& s) {
+    const bool large = vllm_large_device(s.hardware);
+    const double tokens = double(s.max_num_batched_tokens > 0 ? s.max_num_batched_tokens
+                                 : large ? memory_constants::kVllmBatchedTokensLarge
+                                         : memory_constants::kVllmBatchedTokensSmall);
+    const double seqs = double(s.max_num_seqs > 0 ? s.max_num_seqs
+                               : large ? memory_constants::kVllmMaxSeqsLarge
+                                       : memory_constants::kVllmMaxSeqsSmall);
+    return tokens * double(a.hidden) * memory_constants::kVllmActivationWidths * 2.0 +
+           memory_constants::kVllmSamplerRows * seqs * double(a.vocab) * 4.0;
+}
+
+int64_t round_up(int64_t v, int64_t step) { return (v + step - 1) / step * step; }
+
 }  // namespace
 
 MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
@@ -50,6 +75,7 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
                                   : w.file_bytes - w.device_bytes;
     m.device_weights_bytes =
         is_llama_cpp(s.engine) ? std::max<int64_t>(0, m.weights_bytes - host_kept) : m.weights_bytes;
+    const bool vllm = s.engine == "vllm";
     if (is_llama_cpp(s.engine)) {
         KvOptions kv;
         kv.pad = memory_constants::kLlamaCppContextPad;
@@ -58,17 +84,38 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
         m.compute_bytes =
             llama_cpp_compute_buffer(a, s.context, kv.ubatch, s.flash_attn, kv.pad).device_bytes *
             s.devices;
+    } else if (vllm) {
+        // Paged cache: each sequence holds whole blocks.
+        m.kv_bytes = kv_cache_bytes(a, round_up(s.context, memory_constants::kVllmBlockTokens), s.batch, s.kv_type);
+        m.compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * s.devices);
     } else {
         m.kv_bytes = kv_cache_bytes(a, padded_context(s), s.batch, s.kv_type);
         m.compute_bytes = compute_buffer_bytes(a, s) * s.devices;
     }
-    m.overhead_bytes = static_cast<int64_t>(runtime_bytes_per_device(s.hardware.backend) * s.devices);
+    double overhead = runtime_bytes_per_device(s.hardware.backend);
+    if (vllm && s.hardware.backend != "cpu")
+        overhead = memory_constants::kVllmNonTorchBytes + memory_constants::kVllmCudaGraphBytes;
+    m.overhead_bytes = static_cast<int64_t>(overhead * s.devices);
     m.total_bytes = m.device_weights_bytes + m.kv_bytes + m.compute_bytes + m.overhead_bytes;
 
     double capacity = s.hardware.memory_bytes * s.hardware.gpu_memory_share * s.devices;
-    if (s.engine == "vllm") capacity *= memory_constants::kVllmMemoryUtilization;
+    if (vllm)
+        capacity *= s.gpu_memory_utilization > 0 && s.gpu_memory_utilization <= 1 ? s.gpu_memory_utilization
+                                                                                  : memory_constants::kVllmMemoryUtilization;
     m.capacity_bytes = static_cast<int64_t>(capacity);
     m.fits = m.total_bytes <= m.capacity_bytes;
+
+    // The cache the engine allocates: vLLM takes all that is left of its budget, in whole blocks.
+    const double per_token = kv_bytes_per_token(a, s.kv_type);
+    m.kv_pool_bytes = m.kv_bytes;
+    m.kv_pool_tokens = int64_t(s.context) * s.batch;
+    if (vllm && per_token > 0) {
+        const double left = double(m.capacity_bytes - m.device_weights_bytes - m.compute_bytes - m.overhead_bytes);
+        const double block = per_token * double(memory_constants::kVllmBlockTokens);
+        const int64_t blocks = left > 0 ? static_cast<int64_t>(left / block) : 0;
+        m.kv_pool_tokens = blocks * memory_constants::kVllmBlockTokens;
+        m.kv_pool_bytes = static_cast<int64_t>(double(blocks) * block);
+    }
 
     if (!m.fits && a.layers > 0) {
         // Offload whole layers (their weights and KV) to system RAM until the rest fits.
@@ -77,6 +124,46 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
         m.offloaded_layers = std::min(a.layers, static_cast<int>(std::ceil(excess / per_layer)));
     }
     return m;
+}
+
+std::vector<DeviceMemory> per_device_memory(const ModelArch& a, const Setup& s, const MemoryBreakdown& m) {
+    const int n = std::max(1, s.devices);
+    std::vector<DeviceMemory> out(static_cast<size_t>(n));
+    for (DeviceMemory& d : out) {
+        d.compute_bytes = m.compute_bytes / n;
+        d.overhead_bytes = m.overhead_bytes / n;
+        d.capacity_bytes = m.capacity_bytes / n;
+    }
+    if (!is_llama_cpp(s.engine) || n == 1 || a.layers <= 0) {
+        // Tensor parallelism (and one device): every device holds 1/N of weights and cache.
+        for (DeviceMemory& d : out) {
+            d.weights_bytes = m.device_weights_bytes / n;
+            d.kv_bytes = m.kv_bytes / n;
+            d.layers = a.layers;
+        }
+    } else {
+        // llama.cpp's layer split over identical devices: an even share of the repeating layers
+        // each (llama_model::load_tensors splits by free memory), the output head on the last.
+        const ParamCount p = count_params(a);
+        const double head_params = p.output_head > 0 ? double(p.output_head) : double(a.vocab) * double(a.hidden);
+        // The device holds every tensor but the token embedding; a tied head is a copy of it.
+        const double device_params = double(p.total - p.embedding) + (p.output_head > 0 ? 0.0 : head_params);
+        const double head_share = device_params > 0 ? head_params / device_params : 0.0;
+        const double head = double(m.device_weights_bytes) * head_share;
+        const double per_layer_weights = (double(m.device_weights_bytes) - head) / a.layers;
+        const double per_layer_kv = double(m.kv_bytes) / a.layers;
+        int first = 0;
+        for (int i = 0; i < n; ++i) {
+            const int last = static_cast<int>(int64_t(a.layers) * (i + 1) / n);
+            DeviceMemory& d = out[static_cast<size_t>(i)];
+            d.layers = last - first;
+            d.weights_bytes = static_cast<int64_t>(per_layer_weights * d.layers + (i == n - 1 ? head : 0.0));
+            d.kv_bytes = static_cast<int64_t>(per_layer_kv * d.layers);
+            first = last;
+        }
+    }
+    for (DeviceMemory& d : out) d.total_bytes = d.weights_bytes + d.kv_bytes + d.compute_bytes + d.overhead_bytes;
+    return out;
 }
 
 }  // namespace headroom

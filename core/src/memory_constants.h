@@ -23,6 +23,39 @@ inline constexpr double kMetalRuntimeBytes = 64.0 * 1024 * 1024;
 /// vLLM reserves this share of device memory by default (gpu_memory_utilization=0.9).
 inline constexpr double kVllmMemoryUtilization = 0.9;
 
+// ---- vLLM (V1 engine) memory model ------------------------------------------------------------
+// vLLM loads the weights, runs one profile forward pass of max_num_batched_tokens tokens and one
+// sampler pass over max_num_seqs sequences, and then hands everything left of
+// gpu_memory_utilization x device memory to the KV cache, in blocks of kVllmBlockTokens tokens.
+
+/// Tokens per KV cache block (vLLM's default block_size on CUDA).
+inline constexpr int64_t kVllmBlockTokens = 16;
+/// vLLM's defaults for `vllm serve` (EngineArgs.get_batch_defaults, vllm/engine/arg_utils.py):
+/// devices of at least 70 GiB that are not an A100 get 8192 batched tokens and 1024 sequences,
+/// every other device 2048 and 256.
+inline constexpr double kVllmLargeDeviceBytes = 70.0 * 1024 * 1024 * 1024;
+inline constexpr int64_t kVllmBatchedTokensLarge = 8192;
+inline constexpr int64_t kVllmBatchedTokensSmall = 2048;
+inline constexpr int kVllmMaxSeqsLarge = 1024;
+inline constexpr int kVllmMaxSeqsSmall = 256;
+/// Live hidden-wide bf16 activations per token in the profile pass (residual, norm, attention
+/// output, MLP input and output...): an assumption; the fitted constants below absorb its error.
+inline constexpr double kVllmActivationWidths = 8;
+/// fp32 vocab-wide rows per sequence alive in the sampler's profile pass (logits, their softmax,
+/// log-probabilities...) and the rest of vLLM's non-KV memory outside torch's allocator (CUDA
+/// context, cuBLAS workspaces, NCCL). Both fitted by least squares to the KV capacities vLLM logged
+/// on an H100 NVL (94 GiB, gpu_memory_utilization 0.9, max_num_seqs 1024,
+/// max_num_batched_tokens 4096) for Llama-3-8B, Llama-3.1-8B, Qwen3-8B/14B/32B in BF16
+/// (helium's constants.py VLLM_CACHE_CAPACITY; tests/data/vllm_kv_capacity.json): the fit
+/// reproduces them within 0.1%; its RTX 6000 Ada rows (48 GiB, vLLM's 256-sequence default) are
+/// reproduced within 4.5% without being fitted.
+inline constexpr double kVllmSamplerRows = 3.2;
+inline constexpr double kVllmNonTorchBytes = 0.99 * 1024 * 1024 * 1024;
+/// Memory vLLM's CUDA graphs take (logged "Graph capturing finished ..., took 0.11 / 0.31 / 0.96
+/// GiB", and "Estimated CUDA graph memory: 1.10 GiB", which recent vLLM subtracts before sizing the
+/// KV cache): a midpoint, not fitted.
+inline constexpr double kVllmCudaGraphBytes = 0.5 * 1024 * 1024 * 1024;
+
 /// Bytes of system RAM bandwidth assumed for layers offloaded to the CPU when nothing better is
 /// known (dual-channel DDR5-5600: 2 x 5600 MT/s x 8 B = 89.6 GB/s peak, ~60 GB/s achieved).
 inline constexpr double kHostBandwidthBytesS = 60e9;

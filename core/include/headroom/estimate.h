@@ -41,6 +41,7 @@ ScenarioResult parse_scenario(std::string_view scenario_json, const Catalog& cat
 struct Prediction {
     std::string id;
     MemoryBreakdown memory;
+    std::vector<DeviceMemory> devices;  ///< device by device, when the setup has more than one
     SpeedEstimate speed;
     Assessment assessment;              ///< judged against the scenario's workload
     std::vector<Suggestion> suggestions;  ///< filled only when asked for (see predict)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "headroom/model.h"
 #include "headroom/setup.h"
@@ -20,9 +21,30 @@ struct MemoryBreakdown {
     bool fits = false;
     int offloaded_layers = 0;          ///< layers that must stay in system RAM for the rest to fit
     int layers = 0;
+    /// KV cache the engine allocates up front: vLLM gives its whole remaining budget to the cache
+    /// (at least kv_bytes when it fits); llama.cpp allocates exactly kv_bytes.
+    int64_t kv_pool_bytes = 0;
+    int64_t kv_pool_tokens = 0;        ///< tokens of context the pool holds, over all sequences
+};
+
+/// One device's share of a run: llama.cpp's layer split puts whole layers on each device (the
+/// output head on the last, compute buffers on each); vLLM's tensor parallelism gives each device
+/// 1/N of the weights and of the KV cache and a full copy of the activations and runtime.
+struct DeviceMemory {
+    int64_t weights_bytes = 0;
+    int64_t kv_bytes = 0;
+    int64_t compute_bytes = 0;
+    int64_t overhead_bytes = 0;
+    int64_t total_bytes = 0;
+    int64_t capacity_bytes = 0;
+    int layers = 0;  ///< layers on this device (all of them under tensor parallelism)
 };
 
 /// Memory the engine holds on the devices for `arch` run with `setup`.
 MemoryBreakdown estimate_memory(const ModelArch& arch, const Setup& setup);
+
+/// The same run device by device (setup.devices entries; their totals add up to `memory`'s).
+std::vector<DeviceMemory> per_device_memory(const ModelArch& arch, const Setup& setup,
+                                            const MemoryBreakdown& memory);
 
 }  // namespace headroom
