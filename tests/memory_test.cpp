@@ -126,3 +126,23 @@ TEST(Memory, PerDeviceFiguresAddUpAndSplitLayers) {
     EXPECT_EQ(tp[0].weights_bytes, tp[3].weights_bytes);
     EXPECT_EQ(tp[0].layers, arch.layers);
 }
+
+// llama.cpp --cpu-moe: gpt-oss-120b's routed experts (about 58 GiB of MXFP4) stay in system RAM,
+// so the rest fits a 24 GB card instead of spilling whole layers.
+TEST(Memory, ExpertsInSystemRamLeaveTheRestOnTheGpu) {
+    const ModelArch& arch = test::model("openai/gpt-oss-120b").arch;
+    headroom::Setup s = setup_on("nvidia-rtx-4090", "MXFP4", 8192);
+    const MemoryBreakdown all = estimate_memory(arch, s);
+    EXPECT_FALSE(all.fits);
+    s.experts_on_host = true;
+    const MemoryBreakdown split = estimate_memory(arch, s);
+    EXPECT_TRUE(split.fits);
+    EXPECT_GT(split.host_expert_bytes, int64_t(50) << 30);
+    EXPECT_EQ(split.device_weights_bytes, all.device_weights_bytes - split.host_expert_bytes);
+    // A dense model has no experts to move, and vLLM cannot run them from the host.
+    headroom::Setup dense = setup_on("nvidia-rtx-4090", "Q4_K_M", 8192);
+    dense.experts_on_host = true;
+    EXPECT_EQ(estimate_memory(test::model("meta-llama/Meta-Llama-3-8B").arch, dense).host_expert_bytes, 0);
+    s.engine = "vllm";
+    EXPECT_EQ(estimate_memory(arch, s).host_expert_bytes, 0);
+}

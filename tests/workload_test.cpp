@@ -55,6 +55,18 @@ const Case kCases[] = {
     {"offline batch of an 8B model on a 4090 moves millions of tokens an hour",
      R"({"model": "meta-llama/Llama-3.1-8B-Instruct", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "workload": "batch"})",
      "runs-well", nullptr},
+    {"vLLM does not run layers from system RAM: a 70B in BF16 on one 80 GB card won't start",
+     R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "BF16", "engine": "vllm", "hardware": "nvidia-h100-sxm", "workload": "chat"})",
+     "wont-fit", "memory"},
+    {"the same 70B in BF16 under vLLM with tensor parallelism over four 80 GB cards runs well: each reads a quarter",
+     R"({"model": "meta-llama/Meta-Llama-3-70B", "quant": "BF16", "engine": "vllm", "hardware": "nvidia-h100-sxm", "gpus": 4, "workload": "chat"})",
+     "runs-well", nullptr},
+    {"gpt-oss-120b with its experts in 128 GB of system RAM (--cpu-moe) runs chat on a 24 GB card",
+     R"({"model": "openai/gpt-oss-120b", "quant": "MXFP4", "hardware": "nvidia-rtx-4090", "experts_on_host": true, "host_memory_gb": 128, "workload": "chat"})",
+     "runs-well", nullptr},
+    {"but not with 32 GB of system RAM: 58 GiB of experts have nowhere to go",
+     R"({"model": "openai/gpt-oss-120b", "quant": "MXFP4", "hardware": "nvidia-rtx-4090", "experts_on_host": true, "host_memory_gb": 32, "workload": "chat"})",
+     "wont-fit", "memory"},
 };
 
 Prediction run(const std::string& scenario, bool with_suggestions = false) {
@@ -126,4 +138,12 @@ TEST(Verdict, VerdictOrder) {
     EXPECT_LT(verdict_rank(Verdict::runs_well), verdict_rank(Verdict::usable));
     EXPECT_LT(verdict_rank(Verdict::too_tight), verdict_rank(Verdict::wont_fit));
     EXPECT_EQ(verdict_name(Verdict::spills_to_cpu), "spills-to-cpu");
+}
+
+TEST(Verdict, ASpillingMoeModelIsOfferedItsExpertsInSystemRam) {
+    const Prediction p = run(R"({"model": "openai/gpt-oss-120b", "quant": "MXFP4", "hardware": "nvidia-rtx-4090", "host_memory_gb": 128, "workload": "chat"})", true);
+    ASSERT_EQ(p.assessment.verdict, Verdict::spills_to_cpu);
+    bool cpu_moe = false;
+    for (const Suggestion& s : p.suggestions) cpu_moe = cpu_moe || s.change == "experts in system RAM (--cpu-moe)";
+    EXPECT_TRUE(cpu_moe);
 }

@@ -138,6 +138,21 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
         }
         return r;
     }
+    // Experts kept in system RAM (--cpu-moe) must fit there.
+    if (experts_on_host(a, s)) {
+        const double host = (s.host_memory_bytes > 0 ? s.host_memory_bytes : kDefaultHostMemoryBytes) *
+                            memory_constants::kHostMemoryUsableShare;
+        const double on_host = double(m.weights_bytes - m.device_weights_bytes);
+        if (on_host > host) {
+            r.verdict = Verdict::wont_fit;
+            r.limiting = "memory";
+            r.reasons.push_back("The routed experts need " + gib(on_host) + " of system RAM, more than the " +
+                                gib(host) + " it can spare.");
+            return r;
+        }
+        r.reasons.push_back("Routed experts (" + gib(double(m.host_expert_bytes)) +
+                            ") run from system RAM on the CPU; the rest is on the GPU.");
+    }
     // 2. Does the workload's context for its users fit?
     if (!m.fits) {
         r.verdict = Verdict::too_tight;
@@ -244,6 +259,12 @@ std::vector<Suggestion> suggest(const ModelArch& arch, const Setup& setup, const
             out.push_back({"context " + tokens(shorter.context), r.verdict, r.figures.decode_tok_s, r.figures.max_context,
                            "context " + tokens(shorter.context) + ": " + verdict + ", " + num(r.figures.decode_tok_s) + " tok/s"});
         }
+    }
+    if (arch.moe.experts > 0 && !setup.experts_on_host && detail::offloads_layers(setup.engine) &&
+        !setup.hardware.unified_memory && setup.hardware.backend != "cpu") {
+        Setup s = setup;
+        s.experts_on_host = true;
+        consider("experts in system RAM (--cpu-moe)", arch, s);
     }
     for (int mult : {2, 4}) {
         Setup s = setup;

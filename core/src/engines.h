@@ -21,4 +21,10 @@ inline bool offloads_layers(std::string_view engine) {
     return engine == "llama.cpp" || engine == "ollama" || engine == "lmstudio";
 }
 
+/// Engines that split each layer's matrices over several devices (tensor parallelism) rather than
+/// giving each device whole layers.
+inline bool splits_tensors(std::string_view engine) {
+    return engine == "vllm" || engine == "sglang" || engine == "tensorrt-llm";
+}
+
 }  // namespace headroom::detail

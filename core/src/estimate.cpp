@@ -126,6 +126,7 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
         !detail::read_int(s, "gpus", 1, 64, set.devices, err) ||
         !detail::read_int(s, "batch", 1, 4096, set.batch, err) ||
         !detail::read_bool(s, "flash_attn", set.flash_attn, err) ||
+        !detail::read_bool(s, "experts_on_host", set.experts_on_host, err) ||
         !detail::read_number(s, "gpu_memory_utilization", 0.01, 1, set.gpu_memory_utilization, err) ||
         !detail::read_int(s, "max_num_seqs", 1, 65536, set.max_num_seqs, err) ||
         !detail::read_int(s, "max_num_batched_tokens", 1, int64_t(1) << 24, set.max_num_batched_tokens, err))
@@ -239,6 +240,7 @@ std::string prediction_json(const Prediction& p) {
     }
     out["fits"] = m.fits;
     out["offloaded_layers"] = m.offloaded_layers;
+    if (m.host_expert_bytes > 0) out["host_expert_bytes"] = m.host_expert_bytes;
     const Assessment& a = p.assessment;
     out["verdict"] = std::string(verdict_name(a.verdict));
     out["limiting"] = a.limiting;

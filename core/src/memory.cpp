@@ -8,7 +8,9 @@
 #include "headroom/compute_buffer.h"
 #include "headroom/kv_cache.h"
 #include "headroom/params.h"
+#include "headroom/speed.h"
 #include "headroom/weights.h"
+#include "engines.h"
 #include "memory_constants.h"
 
 namespace headroom {
@@ -75,6 +77,12 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
                                   : w.file_bytes - w.device_bytes;
     m.device_weights_bytes =
         is_llama_cpp(s.engine) ? std::max<int64_t>(0, m.weights_bytes - host_kept) : m.weights_bytes;
+    if (experts_on_host(a, s)) {
+        // The routed experts' share of the tensor bytes (they are quantized like the FFN).
+        const SpeedParams p = speed_params(a);
+        m.host_expert_bytes = p.file > 0 ? static_cast<int64_t>(double(w.tensor_bytes) * p.experts / p.file) : 0;
+        m.device_weights_bytes = std::max<int64_t>(0, m.device_weights_bytes - m.host_expert_bytes);
+    }
     const bool vllm = s.engine == "vllm";
     if (is_llama_cpp(s.engine)) {
         KvOptions kv;
@@ -126,6 +134,10 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
     return m;
 }
 
+bool experts_on_host(const ModelArch& a, const Setup& s) {
+    return s.experts_on_host && a.moe.experts > 0 && is_llama_cpp(s.engine);
+}
+
 std::vector<DeviceMemory> per_device_memory(const ModelArch& a, const Setup& s, const MemoryBreakdown& m) {
     const int n = std::max(1, s.devices);
     std::vector<DeviceMemory> out(static_cast<size_t>(n));
@@ -134,7 +146,7 @@ std::vector<DeviceMemory> per_device_memory(const ModelArch& a, const Setup& s, 
         d.overhead_bytes = m.overhead_bytes / n;
         d.capacity_bytes = m.capacity_bytes / n;
     }
-    if (!is_llama_cpp(s.engine) || n == 1 || a.layers <= 0) {
+    if (detail::splits_tensors(s.engine) || n == 1 || a.layers <= 0) {
         // Tensor parallelism (and one device): every device holds 1/N of weights and cache.
         for (DeviceMemory& d : out) {
             d.weights_bytes = m.device_weights_bytes / n;
@@ -142,7 +154,7 @@ std::vector<DeviceMemory> per_device_memory(const ModelArch& a, const Setup& s, 
             d.layers = a.layers;
         }
     } else {
-        // llama.cpp's layer split over identical devices: an even share of the repeating layers
+        // A layer split over identical devices (llama.cpp, MLX, ExLlamaV2): an even share of the repeating layers
         // each (llama_model::load_tensors splits by free memory), the output head on the last.
         const ParamCount p = count_params(a);
         const double head_params = p.output_head > 0 ? double(p.output_head) : double(a.vocab) * double(a.hidden);

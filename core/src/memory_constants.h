@@ -60,6 +60,11 @@ inline constexpr double kVllmCudaGraphBytes = 0.5 * 1024 * 1024 * 1024;
 /// known (dual-channel DDR5-5600: 2 x 5600 MT/s x 8 B = 89.6 GB/s peak, ~60 GB/s achieved).
 inline constexpr double kHostBandwidthBytesS = 60e9;
 
+/// Host-to-device copy rate for weights llama.cpp moves to the GPU to multiply a large batch with
+/// (experts kept in system RAM, prompt micro-batches): PCIe 4.0 x16 carries 31.5 GB/s per
+/// direction (16 GT/s x 16 lanes x 128/130 encoding); pinned copies reach about 25 GB/s. Not fitted.
+inline constexpr double kHostToDeviceBytesS = 25e9;
+
 // ---- llama.cpp memory model (memory helper) ----------------------------------------------------
 
 /// GGUF aligns the data of every tensor to this many bytes (GGUF_DEFAULT_ALIGNMENT, gguf.h).

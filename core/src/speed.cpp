@@ -8,6 +8,7 @@
 #include <string>
 
 #include "arch_tensors.h"
+#include "engines.h"
 #include "headroom/kv_cache.h"
 #include "headroom/weights.h"
 #include "memory_constants.h"
@@ -165,7 +166,13 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
     };
 
     const int devices = std::max(1, s.devices);
-    const double fixed = a.layers * bc.layer_seconds + (devices - 1) * k::kHopSeconds;
+    // Tensor parallelism: every device reads 1/N of each layer at once and they meet in all-reduces;
+    // a layer split runs the devices one after another.
+    const bool tensor_parallel = devices > 1 && detail::splits_tensors(s.engine);
+    const double share = tensor_parallel ? 1.0 / devices : 1.0;
+    const double fixed = tensor_parallel
+                             ? a.layers * (bc.layer_seconds + k::kAllReducesPerLayer * k::kAllReduceSeconds)
+                             : a.layers * bc.layer_seconds + (devices - 1) * k::kHopSeconds;
     const double batch = std::max(1, s.batch);
 
     // Decode: one step serves `batch` sequences; the context grows from the prompt to prompt + gen.
@@ -182,9 +189,17 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
         attended > 0
             ? double(llama_cpp_kv_cache(a, attended, int(batch), s.kv_type, s.kv_type, read_only).total())
             : 0.0;
-    out.decode_weights_s = read_seconds(step_weights, bw);
-    out.decode_kv_s = read_seconds(step_kv, kv_bw);
-    out.decode_compute_s = batch * 2.0 * p.active / flops;
+    const bool host_experts = experts_on_host(a, s);
+    if (host_experts) {
+        // --cpu-moe: the CPU multiplies the routed experts straight from system RAM.
+        const double expert_bytes = bytes_per_param * touched_expert_share(p, batch) * p.experts;
+        out.decode_weights_s = read_seconds(step_weights - expert_bytes, bw) +
+                               expert_bytes / memory_constants::kHostBandwidthBytesS;
+    } else {
+        out.decode_weights_s = read_seconds(step_weights * share, bw);
+    }
+    out.decode_kv_s = read_seconds(step_kv * share, kv_bw);
+    out.decode_compute_s = batch * 2.0 * p.active * share / flops;
     out.decode_fixed_s = fixed;
     const double step =
         out.decode_weights_s + out.decode_kv_s + out.decode_compute_s + out.decode_fixed_s;
@@ -205,21 +220,26 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
     const double matrix_flops = 2.0 * p.active * tokens;
     const double attention_flops =
         4.0 * double(a.heads) * a.head_dim * attention_context_sum(a, prompt) * batch;
-    const double compute_s = (matrix_flops + attention_flops) / flops;
+    const double compute_s = (matrix_flops + attention_flops) * share / flops;
 
     // CUDA dequantizes a quantized matrix to f16 for cuBLAS when it gets >= kMmqMaxTokens tokens.
     double dequant_params = 0;
     if (ub_tokens >= double(k::kMmqMaxTokens)) dequant_params += p.dense;
     if (p.experts > 0 && ub_tokens * p.expert_share >= double(k::kMmqMaxTokens))
         dequant_params += ub_experts;
-    const double dequant_s = ubatches * dequant_params * bc.dequant_bytes / bw;
+    const double dequant_s = ubatches * dequant_params * bc.dequant_bytes * share / bw;
 
     const double activation_bytes =
         4.0 * k::kActivationElements * a.layers * tokens *
         (a.hidden + active_ffn_width(a) + double(a.heads) * prompt / 2.0);
-    const double activation_s = activation_bytes / bw;
+    const double activation_s = activation_bytes * share / bw;
 
-    const double weights_s = ubatches * read_seconds(bytes_per_param * (p.dense + ub_experts), bw);
+    double weights_s = ubatches * read_seconds(bytes_per_param * (p.dense + ub_experts) * share, bw);
+    if (host_experts) {
+        // A prompt micro-batch is multiplied on the GPU: its touched experts cross PCIe each time.
+        weights_s = ubatches * (read_seconds(bytes_per_param * p.dense, bw) +
+                                bytes_per_param * ub_experts / memory_constants::kHostToDeviceBytesS);
+    }
     const double prefill_s =
         std::max(compute_s + dequant_s + activation_s, weights_s) + ubatches * fixed;
     out.prefill_tok_s = tokens / prefill_s;

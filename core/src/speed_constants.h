@@ -39,6 +39,13 @@ inline constexpr double kLayerSecondsMetal = 208.0e-6;
 /// Fitted: ~0 (3.6e-12 s): the 2- to 8-GPU rows show no per-hop cost beyond noise.
 inline constexpr double kHopSeconds = 0.0;
 
+/// One all-reduce of a token's activations across tensor-parallel devices (vLLM, SGLang,
+/// TensorRT-LLM run two per layer: after attention and after the MLP). Messages are a few KB, so
+/// latency rules: NCCL's small-message all-reduce takes about 10 us within an NVLink node
+/// (nccl-tests all_reduce_perf at 8 B-64 KB). Not fitted: no tensor-parallel rows in the calibration.
+inline constexpr double kAllReduceSeconds = 10e-6;
+inline constexpr int kAllReducesPerLayer = 2;
+
 // ---- compute side (prefill, batched decode) -----------------------------------------------
 
 /// Share of the dense FP16 matrix peak the prompt GEMMs reach on CUDA (cuBLAS, FP16 compute).

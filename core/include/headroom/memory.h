@@ -25,10 +25,14 @@ struct MemoryBreakdown {
     /// (at least kv_bytes when it fits); llama.cpp allocates exactly kv_bytes.
     int64_t kv_pool_bytes = 0;
     int64_t kv_pool_tokens = 0;        ///< tokens of context the pool holds, over all sequences
+    int64_t host_expert_bytes = 0;     ///< routed-expert weights kept in system RAM (experts_on_host)
 };
 
-/// One device's share of a run: llama.cpp's layer split puts whole layers on each device (the
-/// output head on the last, compute buffers on each); vLLM's tensor parallelism gives each device
+/// True when `setup` keeps `arch`'s routed experts in system RAM (a MoE model, an engine that can).
+bool experts_on_host(const ModelArch& arch, const Setup& setup);
+
+/// One device's share of a run: a layer split (llama.cpp) puts whole layers on each device (the
+/// output head on the last, compute buffers on each); tensor parallelism (vLLM) gives each device
 /// 1/N of the weights and of the KV cache and a full copy of the activations and runtime.
 struct DeviceMemory {
     int64_t weights_bytes = 0;

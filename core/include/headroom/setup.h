@@ -23,6 +23,9 @@ struct Setup {
     int64_t weights_file_bytes = 0;  ///< when > 0, the real file size replaces the computed one
     double host_memory_bytes = 0;    ///< system RAM for offloaded layers; 0: kDefaultHostMemoryBytes
     int64_t embedding_file_bytes = 0;  ///< when > 0 (with weights_file_bytes), the real token-embedding bytes
+    /// llama.cpp --cpu-moe (-ot "exps=CPU"): a MoE model's routed experts stay in system RAM and
+    /// the CPU multiplies them; attention, shared experts and the KV cache stay on the devices.
+    bool experts_on_host = false;
     // vLLM's memory knobs; 0 keeps vLLM's own default (see memory_constants.h).
     double gpu_memory_utilization = 0;   ///< share of each device's memory vLLM may take
     int max_num_seqs = 0;                ///< sequences vLLM's profile run samples at once
