@@ -158,3 +158,108 @@ TEST(ShareState, Base64urlAndUtf8) {
     EXPECT_FALSE(valid_utf8("\xe2\x82"));                              // truncated
     EXPECT_FALSE(valid_utf8("\x80"));                                  // lone continuation
 }
+
+namespace {
+
+/// Meta-Llama-3-8B-Instruct's config.json (as in catalog/models, which names its source).
+const json kLlama3Config = json::parse(R"({"architectures": ["LlamaForCausalLM"], "hidden_size": 4096,
+    "intermediate_size": 14336, "max_position_embeddings": 8192, "model_type": "llama", "num_attention_heads": 32,
+    "num_hidden_layers": 32, "num_key_value_heads": 8, "rms_norm_eps": 1e-05, "rope_theta": 500000.0,
+    "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 128256})");
+
+json imported_state() {
+    json s = kState;
+    s["model"] = "__imported__";
+    s["model_name"] = "someone/Llama-3-8B-finetune";
+    s["model_config"] = kLlama3Config;
+    s["model_weights_bytes"] = 16060522496;
+    return s;
+}
+
+}  // namespace
+
+TEST(ShareState, ImportedModelRoundTrips) {
+    const ShareStateResult r = link(imported_state());
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.state.model, kImportedModel);
+    EXPECT_EQ(r.state.model_name, "someone/Llama-3-8B-finetune");
+    EXPECT_EQ(json::parse(r.state.model_config_json), kLlama3Config);
+    EXPECT_EQ(r.state.model_weights_bytes, 16060522496);
+    const ShareStateResult again = decode_share_link(encode_share_link(r.state), test::catalog());
+    ASSERT_TRUE(again.ok()) << again.error;
+    EXPECT_EQ(share_state_json(again.state), share_state_json(r.state));
+    EXPECT_EQ(again.state.model_config_json, r.state.model_config_json);
+    // A link may carry an imported model while a catalog model is selected: it stays in the picker.
+    json other = imported_state();
+    other["model"] = "meta-llama/Meta-Llama-3-8B";
+    ASSERT_TRUE(link(other).ok()) << link(other).error;
+    EXPECT_FALSE(link(other).state.model_config_json.empty());
+}
+
+TEST(ShareState, HostileImportedModelsAreRefused) {
+    const auto error_with = [](const char* field, const json& value) {
+        json s = imported_state();
+        if (value.is_null()) s.erase(field);
+        else s[field] = value;
+        return link(s).error;
+    };
+    // The imported model selected without its config is a broken link.
+    EXPECT_NE(error_with("model_config", nullptr).find("'model_config'"), std::string::npos);
+    EXPECT_NE(error_with("model_config", "llama").find("'model_config'"), std::string::npos);
+    EXPECT_NE(error_with("model_config", json::array()).find("'model_config'"), std::string::npos);
+    json unknown = kLlama3Config;
+    unknown["model_type"] = "<script>alert(1)</script>";
+    const std::string e = error_with("model_config", unknown);
+    EXPECT_NE(e.find("'model_config'"), std::string::npos) << e;
+    EXPECT_NE(e.find("model_type"), std::string::npos) << e;
+    json absurd = kLlama3Config;
+    absurd["num_hidden_layers"] = -3;
+    EXPECT_NE(error_with("model_config", absurd).find("'model_config'"), std::string::npos);
+    absurd["num_hidden_layers"] = 1e300;
+    EXPECT_NE(error_with("model_config", absurd).find("'model_config'"), std::string::npos);
+    // Padding a config to make the link huge is refused by size, before the fragment limit.
+    json padded = kLlama3Config;
+    padded["padding"] = std::string(400, 'x');
+    for (int i = 0; i < 100; ++i) padded["pad" + std::to_string(i)] = std::string(400, 'y');
+    EXPECT_NE(read_share_state(json({{"model_config", padded}}).dump(), test::catalog()).error.find("too large"),
+              std::string::npos);
+    EXPECT_NE(error_with("model_name", std::string(300, 'n')).find("'model_name'"), std::string::npos);
+    EXPECT_NE(error_with("model_name", 5).find("'model_name'"), std::string::npos);
+    for (const json& v : {json(-1), json(1.5), json(1e300), json("16 GB")})
+        EXPECT_NE(error_with("model_weights_bytes", v).find("'model_weights_bytes'"), std::string::npos) << v;
+    const ShareStateResult bad = link([] { json s = imported_state(); s["model_config"] = "x"; return s; }());
+    EXPECT_TRUE(is_default(bad.state));
+    EXPECT_TRUE(bad.state.model_config_json.empty());
+}
+
+TEST(ShareState, WorkloadKnobsRoundTripAndAreRangeChecked) {
+    json s = kState;
+    s["knobs"] = {{"prompt_tokens", 2000}, {"gen_tokens", 0}, {"users", 8}};
+    const ShareStateResult r = link(s);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.state.knobs.prompt_tokens, 2000);
+    EXPECT_EQ(r.state.knobs.gen_tokens, 0);  // zero output tokens is a real choice, not "unset"
+    EXPECT_EQ(r.state.knobs.users, 8);
+    EXPECT_EQ(r.state.knobs.context, -1);  // absent: the preset's
+    EXPECT_EQ(r.state.knobs.steps, -1);
+    const ShareStateResult again = decode_share_link(encode_share_link(r.state), test::catalog());
+    ASSERT_TRUE(again.ok()) << again.error;
+    EXPECT_EQ(json::parse(share_state_json(again.state))["knobs"], s["knobs"]);
+    EXPECT_FALSE(json::parse(share_state_json(ShareState{})).contains("knobs"));  // untouched presets stay short
+
+    const auto knob_error = [](const char* knob, const json& v) {
+        json st = kState;
+        st["knobs"] = {{knob, v}};
+        return link(st).error;
+    };
+    for (const char* knob : {"prompt_tokens", "gen_tokens", "context", "users", "steps"}) {
+        for (const json& v : {json(-1), json(1e308), json(2.5), json("10"), json(true)})
+            EXPECT_NE(knob_error(knob, v).find("'knobs'"), std::string::npos) << knob << " " << v;
+    }
+    EXPECT_NE(knob_error("users", 5000).find("'users'"), std::string::npos);
+    EXPECT_NE(knob_error("steps", 0).find("'steps'"), std::string::npos);
+    EXPECT_NE(knob_error("context", 0).find("'context'"), std::string::npos);
+    json not_object = kState;
+    not_object["knobs"] = json::array({1, 2});
+    EXPECT_NE(link(not_object).error.find("'knobs'"), std::string::npos);
+}

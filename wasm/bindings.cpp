@@ -15,4 +15,7 @@ EMSCRIPTEN_BINDINGS(headroom) {
     emscripten::function("profileHardware", &profile_hardware);
     emscripten::function("inspectGguf", &inspect_gguf);
     emscripten::function("decodeShareLink", &decode_share_link);
+    emscripten::function("parseConfig", &parse_config);
+    emscripten::function("recommendModels", &recommend_models);
+    emscripten::function("recommendHardware", &recommend_hardware);
 }

@@ -1,12 +1,17 @@
 // convert.cpp: builds plain JS objects from core's value types; all parsing stays in core.
 #include "convert.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "headroom/catalog.h"
+#include "headroom/config.h"
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
 #include "headroom/gguf.h"
 #include "headroom/params.h"
 #include "headroom/profile.h"
+#include "headroom/recommend.h"
 #include "headroom/share_state.h"
 
 namespace headroom::wasm {
@@ -71,6 +76,7 @@ val catalog_workloads() {
         o.set("genTokens", double(w.gen_tokens));
         o.set("context", double(w.context));
         o.set("concurrency", w.concurrency);
+        o.set("steps", w.steps);
         return o;
     });
 }
@@ -188,10 +194,125 @@ val decode_share_link(const std::string& fragment) {
     state.set("context", double(s.context));
     state.set("kv", s.kv);
     state.set("workload", s.workload);
+    // The imported model travels as its config (already checked by core) and name.
+    state.set("modelName", s.model_name);
+    state.set("modelConfig", s.model_config_json.empty() ? val::null()
+                                                         : val::global("JSON").call<val>("parse", s.model_config_json));
+    state.set("modelWeightsBytes", double(s.model_weights_bytes));
+    val knobs = val::object();
+    const std::pair<const char*, int64_t> fields[] = {{"promptTokens", s.knobs.prompt_tokens},
+        {"genTokens", s.knobs.gen_tokens}, {"context", s.knobs.context}, {"users", s.knobs.users},
+        {"steps", s.knobs.steps}};
+    for (const auto& [name, value] : fields)
+        if (value >= 0) knobs.set(name, double(value));
+    state.set("knobs", knobs);
     val o = val::object();
     o.set("error", r.error);
     o.set("state", state);
     o.set("profile", s.profile_json.empty() ? val::null() : val(s.profile_json));
+    return o;
+}
+
+val parse_config(const std::string& config_json) {
+    const ArchResult r = parse_hf_config(config_json);
+    val o = val::object();
+    o.set("error", r.error);
+    if (!r.ok()) return o;
+    const ModelArch& a = r.arch;
+    const ParamCount n = count_params(a);
+    o.set("modelType", a.model_type);
+    o.set("layers", a.layers);
+    o.set("hidden", a.hidden);
+    o.set("heads", a.heads);
+    o.set("kvHeads", a.kv_heads);
+    o.set("headDim", a.head_dim);
+    o.set("vocab", a.vocab);
+    o.set("maxContext", double(a.max_context));
+    o.set("experts", a.moe.experts);
+    o.set("activeExperts", a.moe.active_experts);
+    o.set("params", double(n.total));
+    o.set("activeParams", double(n.active));
+    return o;
+}
+
+namespace {
+
+/// A scenario read by core, or an object whose `error` says why not.
+bool scenario_for(const std::string& scenario_json, Scenario& sc, val& failure) {
+    if (!catalog().ok()) {
+        failure = val::object();
+        failure.set("error", std::string("embedded catalog is invalid"));
+        return false;
+    }
+    ScenarioResult r = parse_scenario(scenario_json, catalog().catalog);
+    if (!r.ok()) {
+        failure = val::object();
+        failure.set("error", r.error);
+        return false;
+    }
+    sc = std::move(r.scenario);
+    return true;
+}
+
+val nullable(double v) { return std::isfinite(v) ? val(v) : val::null(); }
+
+/// A format's size against 16-bit weights and its published quality loss (null when unpublished).
+void set_format_facts(val& o, const std::string& format) {
+    const FormatResult f = find_weight_format(format);
+    o.set("bitsPerWeight", f.ok() ? val(f.format.bits_per_weight) : val::null());
+    const FormatQuality* q = find_quality(catalog().catalog, format);
+    o.set("meanKld", q ? val(q->mean_kld) : val::null());
+    o.set("deltaPpl", q ? val(q->delta_ppl) : val::null());
+}
+
+val hardware_pick(const HardwarePick& h) {
+    val o = val::object();
+    o.set("hardwareId", h.hardware_id);
+    o.set("hardwareName", h.hardware_name);
+    o.set("devices", h.devices);
+    o.set("verdict", std::string(verdict_name(h.verdict)));
+    o.set("decodeTokS", nullable(h.decode_tok_s));
+    o.set("memoryBytes", h.memory_bytes);
+    o.set("priceUsd", h.price_usd);
+    return o;
+}
+
+}  // namespace
+
+val recommend_models(const std::string& scenario_json, int top) {
+    Scenario sc;
+    val failure = val::undefined();
+    if (!scenario_for(scenario_json, sc, failure)) return failure;
+    const std::vector<ModelPick> picks =
+        headroom::recommend_models(catalog().catalog, sc.setup, sc.workload, size_t(std::max(1, std::min(top, 1000))));
+    val o = val::object();
+    o.set("error", std::string());
+    o.set("picks", array_of(picks, [](const ModelPick& p) {
+        val x = val::object();
+        x.set("modelId", p.model_id);
+        x.set("modelName", p.model_name);
+        x.set("format", p.format);
+        x.set("verdict", std::string(verdict_name(p.verdict)));
+        x.set("decodeTokS", nullable(p.decode_tok_s));
+        x.set("ttftS", nullable(p.ttft_s));
+        x.set("headroomBytes", double(p.headroom_bytes));
+        x.set("quality", nullable(p.quality));
+        set_format_facts(x, p.format);
+        return x;
+    }));
+    return o;
+}
+
+val recommend_hardware(const std::string& scenario_json) {
+    Scenario sc;
+    val failure = val::undefined();
+    if (!scenario_for(scenario_json, sc, failure)) return failure;
+    const HardwareChoice c = headroom::recommend_hardware(catalog().catalog, sc.arch, sc.setup, sc.workload);
+    val o = val::object();
+    o.set("error", std::string());
+    o.set("found", c.found);
+    o.set("smallest", c.found ? hardware_pick(c.smallest) : val::null());
+    o.set("cheapest", c.found_cheapest ? hardware_pick(c.cheapest) : val::null());
     return o;
 }
 

@@ -29,9 +29,26 @@ emscripten::val profile_hardware(const std::string& profile_json);
 /// file's start and call again. Never throws.
 emscripten::val inspect_gguf(const std::string& bytes);
 /// A share link's fragment (after '#') decoded and checked by core (share_state.h) ->
-/// {error, state: {model, quant, hardware, gpus, engine, context, kv, workload}, profile: text|null}.
+/// {error, state: {model, quant, hardware, gpus, engine, context, kv, workload, modelName,
+/// modelConfig: object|null, modelWeightsBytes, knobs: {promptTokens?, genTokens?, context?, users?,
+/// steps?}}, profile: text|null}.
 /// `state` holds the defaults when `error` is set; decodeShareLink('') gives the defaults.
 emscripten::val decode_share_link(const std::string& fragment);
+
+/// A config.json's text read by core (parse_hf_config) -> {error, modelType, layers, hidden, heads,
+/// kvHeads, headDim, vocab, maxContext, experts, activeExperts, params, activeParams}.
+emscripten::val parse_config(const std::string& config_json);
+
+/// The catalog models that run well with a scenario's hardware, devices, engine and workload (the
+/// scenario's model is not used) -> {error, picks: [{modelId, modelName, format, verdict, decodeTokS,
+/// ttftS, headroomBytes, quality, bitsPerWeight, meanKld, deltaPpl}]}, best first, at most `top`
+/// (clipped to 1..1000).
+emscripten::val recommend_models(const std::string& scenario_json, int top);
+
+/// The smallest and cheapest catalog hardware that runs a scenario's model (in its format, engine
+/// and workload) well -> {error, found, smallest: pick|null, cheapest: pick|null}; a pick is
+/// {hardwareId, hardwareName, devices, verdict, decodeTokS, memoryBytes, priceUsd}.
+emscripten::val recommend_hardware(const std::string& scenario_json);
 
 /// Catalog load status: "" when the embedded catalog is valid, else why not.
 std::string catalog_error();

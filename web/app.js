@@ -7,6 +7,8 @@
   const GIB = 1024 * 1024 * 1024;
   const MEASURED = '__measured__';
   const GGUF = '__gguf__';  // the model of an opened GGUF file
+  const IMPORTED = '__imported__';  // the model of an imported or pasted config.json (core's kImportedModel)
+  const MAX_LINK_CONFIG_CHARS = 32 * 1024;  // core's kMaxShareModelConfigBytes: larger configs stay out of links
   const MIB = 1024 * 1024;
   let DEFAULTS = null;  // core's defaults: decodeShareLink('').state
 
@@ -15,6 +17,10 @@
   let state = null;
   let profileText = null;  // the loaded probe profile, as JSON text
   let gguf = null;  // {fileName, info}: the opened GGUF file's header, as core read it
+  let imported = null;  // {name, config, weightsBytes, info}: an imported or pasted config, as core read it
+  let knobs = {};  // the workload figures a person changed: {promptTokens, genTokens, context, users, steps}
+  let hub = '';  // the hub address when not the default (from the Advanced field or a hub= link part)
+  let recommend = null;  // the recommendation panels (recommend.js)
 
   // --- base64url for the share link (UTF-8 safe) -------------------------------------------
   function toBase64Url(text) {
@@ -42,6 +48,7 @@
     const f = (filter || '').trim().toLowerCase();
     sel.replaceChildren();
     if (gguf && !gguf.info.archError) sel.append(option(GGUF, `File: ${gguf.fileName}`));
+    if (imported) sel.append(option(IMPORTED, `Imported: ${imported.name}`));
     for (const m of models) {
       const size = (m.params / 1e9).toFixed(m.params < 1e10 ? 1 : 0) + 'B';
       const label = `${m.name} (${size})`;
@@ -68,8 +75,17 @@
   /// before anything here uses it; a bad link leaves the defaults.
   function readHash() {
     const r = core.decodeShareLink(location.hash.replace(/^#/, ''));
-    state = Object.assign({}, r.state);
+    const { modelName, modelConfig, modelWeightsBytes, knobs: linkKnobs, ...settings } = r.state;
+    state = settings;
     profileText = r.profile;
+    knobs = Object.assign({}, linkKnobs);
+    // Core has checked the carried config; it becomes the imported model again, with no network.
+    if (modelConfig) setImported(modelName || 'pasted config.json', modelConfig, modelWeightsBytes);
+    const linkHub = headroomImport.hubFromFragment(location.hash);
+    if (linkHub) {
+      hub = headroomImport.normalHub(linkHub) || '';
+      $('hub-base').value = hub || headroomImport.DEFAULT_HUB;
+    }
     if (r.error) return `This link could not be opened (${r.error}); showing the default setup instead.`;
     return '';
   }
@@ -77,8 +93,24 @@
     // A link cannot carry an opened GGUF file: it shares the rest of the setup.
     const shared = Object.assign({}, state);
     if (shared.model === GGUF) delete shared.model;
+    // An imported model travels as its config, so the link needs no network to reproduce it.
+    if (imported && JSON.stringify(imported.config).length <= MAX_LINK_CONFIG_CHARS) {
+      shared.model_name = imported.name;
+      shared.model_config = imported.config;
+      if (imported.weightsBytes > 0) shared.model_weights_bytes = imported.weightsBytes;
+    } else if (shared.model === IMPORTED) {
+      delete shared.model;
+    }
+    const k = knobs;
+    const sharedKnobs = {};
+    for (const [from, to] of [['promptTokens', 'prompt_tokens'], ['genTokens', 'gen_tokens'], ['context', 'context'],
+      ['users', 'users'], ['steps', 'steps']]) {
+      if (typeof k[from] === 'number') sharedKnobs[to] = k[from];
+    }
+    if (Object.keys(sharedKnobs).length) shared.knobs = sharedKnobs;
     let hash = 's=' + toBase64Url(JSON.stringify(shared));
     if (profileText && state.hardware === MEASURED) hash += '&profile=' + toBase64Url(JSON.stringify(JSON.parse(profileText)));
+    if (hub) hash += '&hub=' + encodeURIComponent(hub);
     history.replaceState(null, '', '#' + hash);
   }
   function stateToInputs() {
@@ -98,6 +130,7 @@
     $('context').value = state.context;
     pick('kv', state.kv);
     pick('workload', state.workload);
+    knobsToInputs();
   }
   function inputsToState() {
     const num = (id, fallback) => {
@@ -108,22 +141,119 @@
     state = { model: $('model').value || state.model, quant: $('quant').value, hardware: $('hardware').value,
       gpus: num('gpus', state.gpus), engine: $('engine').value, context: num('context', state.context),
       kv: $('kv').value, workload: $('workload').value };
+    inputsToKnobs();
+  }
+
+  // --- workload knobs: the preset's figures, each changeable -------------------------------
+  // [input id, knob name, preset field, lowest, highest]: the ranges core's share state accepts.
+  const KNOBS = [['knob-prompt', 'promptTokens', 'promptTokens', 0, 16777216], ['knob-gen', 'genTokens', 'genTokens', 0, 16777216],
+    ['knob-context', 'context', 'context', 1, 16777216], ['knob-users', 'users', 'concurrency', 1, 4096],
+    ['knob-steps', 'steps', 'steps', 1, 10000]];
+  const preset = () => workloads.find((x) => x.id === state.workload) || workloads[0];
+  function knobsToInputs() {
+    const w = preset();
+    for (const [id, name, field] of KNOBS) $(id).value = typeof knobs[name] === 'number' ? knobs[name] : w[field];
+  }
+  /// A knob differing from the preset is recorded; a value out of range goes back to the last good one.
+  function inputsToKnobs() {
+    const w = preset();
+    const next = {};
+    for (const [id, name, field, lo, hi] of KNOBS) {
+      const v = Number($(id).value);
+      const value = $(id).value !== '' && Number.isInteger(v) && v >= lo && v <= hi ? v
+        : typeof knobs[name] === 'number' ? knobs[name] : w[field];
+      $(id).value = value;
+      if (value !== w[field]) next[name] = value;
+    }
+    knobs = next;
+  }
+  /// The workload as the scenario takes it: the preset's id, or the preset with the changed figures.
+  function workloadOf(w) {
+    if (Object.keys(knobs).length === 0) return w.id;
+    const k = (name, field) => (typeof knobs[name] === 'number' ? knobs[name] : w[field]);
+    return { preset: w.id, id: w.id, name: `${w.name} (adjusted)`, prompt_tokens: k('promptTokens', 'promptTokens'),
+      gen_tokens: k('genTokens', 'genTokens'), context: k('context', 'context'), concurrency: k('users', 'concurrency'),
+      steps: k('steps', 'steps') };
+  }
+
+  // --- imported and pasted configs ----------------------------------------------------------
+  /// The config's 16-bit format when the checkpoint is stored in one: only then are the index's
+  /// exact bytes the weights of the chosen format.
+  function checkpointFormat(config) {
+    const dtype = config.torch_dtype || config.dtype || (config.text_config && (config.text_config.torch_dtype || config.text_config.dtype));
+    return { bfloat16: 'BF16', float16: 'F16' }[dtype] || '';
+  }
+  function setImported(name, config, weightsBytes) {
+    const info = core.parseConfig(JSON.stringify(config));
+    if (info.error) return info.error;
+    imported = { name: String(name).slice(0, 200), config, weightsBytes: weightsBytes > 0 ? weightsBytes : 0, info };
+    showImported();
+    return '';
+  }
+  function showImported() {
+    const i = imported.info;
+    let text = `Imported ${imported.name}: ${i.modelType}, ${i.layers} layers, hidden ${i.hidden}, ${i.heads} heads ` +
+      `(${i.kvHeads} KV), ${(i.params / 1e9).toFixed(2)}B parameters` + (i.experts ? ` (${(i.activeParams / 1e9).toFixed(2)}B active)` : '') + '.';
+    if (imported.weightsBytes > 0) {
+      const fmt16 = checkpointFormat(imported.config);
+      text += ` Published checkpoint: ${imported.weightsBytes.toLocaleString('en-US')} bytes (${gib(imported.weightsBytes)})` +
+        (fmt16 ? `, used as the weights in ${fmt16}.` : '.');
+    }
+    $('import-status').textContent = text;
+    $('import-status').dataset.weightsBytes = String(imported.weightsBytes);
+  }
+  /// Uses a config's text (imported or pasted) as the model; a config core cannot read changes nothing.
+  function useConfigText(name, text, weightsBytes, note) {
+    const info = core.parseConfig(text);
+    let config = null;
+    if (!info.error) {
+      try { config = JSON.parse(text); } catch (e) { info.error = 'malformed JSON'; }
+    }
+    if (info.error) {
+      $('import-status').textContent = `Not a usable config.json: ${info.error}`;
+      return;
+    }
+    setImported(name, config, weightsBytes);
+    if (note) $('import-status').textContent += ` (${note})`;
+    state.model = IMPORTED;
+    stateToInputs();
+    update();
+  }
+  async function importFromHub() {
+    const id = $('hf-id').value.trim();
+    const base = $('hub-base').value.trim() || headroomImport.DEFAULT_HUB;
+    const normal = headroomImport.normalHub(base);
+    hub = normal && normal !== headroomImport.DEFAULT_HUB ? normal : '';
+    $('import-status').textContent = `Fetching ${id} from ${base}…`;
+    $('hf-import').disabled = true;
+    try {
+      const r = await headroomImport.fetchModel(base, id);
+      useConfigText(id, r.configText, r.weightsBytes, r.weightsBytes > 0 ? '' : r.indexNote);
+    } catch (e) {
+      $('import-status').textContent = `Could not import ${id}: ${e instanceof headroomImport.ImportError ? e.message : 'unexpected error'}`;
+    } finally {
+      $('hf-import').disabled = false;
+    }
   }
 
   // --- answer ----------------------------------------------------------------------------
   function scenario() {
-    const w = workloads.find((x) => x.id === state.workload) || workloads[0];
+    const w = preset();
     const file = state.model === GGUF && gguf ? gguf.info : null;
     const fromFile = !file ? {} : Object.assign({ model: file.scenarioModel, quant: file.quant },
       // A shard of a split model holds only part of the weights: then the format decides the size.
       file.splitCount > 1 ? {} : { weights_bytes: file.tensorBytes },
       file.splitCount > 1 || !(file.embeddingBytes > 0 && file.embeddingBytes < file.tensorBytes) ? {} : { embedding_bytes: file.embeddingBytes });
+    const fromImport = state.model !== IMPORTED || !imported ? {} : Object.assign({ model: { name: imported.name, config: imported.config } },
+      imported.weightsBytes > 0 && checkpointFormat(imported.config) === state.quant ? { weights_bytes: imported.weightsBytes } : {});
+    const promptTokens = typeof knobs.promptTokens === 'number' ? knobs.promptTokens : w.promptTokens;
+    const genTokens = typeof knobs.genTokens === 'number' ? knobs.genTokens : w.genTokens;
     return Object.assign({
       id: 'page', model: state.model, quant: state.quant,
       hardware: state.hardware === MEASURED ? { profile: JSON.parse(profileText) } : state.hardware,
       gpus: state.gpus, engine: state.engine, context: state.context, kv_type: state.kv,
-      prompt_tokens: Math.min(w.promptTokens, state.context), gen_tokens: w.genTokens, workload: state.workload,
-    }, fromFile);
+      prompt_tokens: Math.min(promptTokens, state.context), gen_tokens: genTokens, workload: workloadOf(w),
+    }, fromFile, fromImport);
   }
   const fmt = (v, unit, digits = 1) => (typeof v === 'number' && isFinite(v) ? `${v.toFixed(digits)} ${unit}` : '–');
   const gib = (b) => (b / GIB).toFixed(2) + ' GiB';
@@ -187,8 +317,39 @@
     inputsToState();
     $('quant').disabled = state.model === GGUF;
     if (state.model === GGUF && gguf && [...$('quant').options].some((o) => o.value === gguf.info.quant)) $('quant').value = gguf.info.quant;
-    render(core.advise(JSON.stringify(scenario())));
+    const sc = scenario();
+    render(core.advise(JSON.stringify(sc)));
+    scheduleRecommendations(sc);
     writeHash();
+  }
+
+  /// The sweeps take longer than the answer: run them after the answer is on screen, once for a
+  /// burst of changes (they recompute only when their own inputs changed; see recommend.js).
+  let pendingRecommendations = null;
+  function scheduleRecommendations(sc) {
+    if (pendingRecommendations === null) setTimeout(() => {
+      const latest = pendingRecommendations;
+      pendingRecommendations = null;
+      updateRecommendations(latest);
+    }, 0);
+    pendingRecommendations = sc;
+  }
+  function updateRecommendations(sc) {
+    recommend.updateModels(sc, state);
+    const label = state.model === IMPORTED && imported ? imported.name : state.model === GGUF && gguf ? gguf.fileName
+      : (models.find((m) => m.id === state.model) || { name: state.model }).name;
+    recommend.updateHardware(sc, label);
+    $('rec-models').dataset.ready = String(++recommendationRounds);
+  }
+  let recommendationRounds = 0;
+  /// A recommended row picked: show that model in that format.
+  function pickRecommended(modelId, format) {
+    state.model = modelId;
+    state.quant = format;
+    $('model-filter').value = '';
+    stateToInputs();
+    update();
+    $('verdict').scrollIntoView({ block: 'nearest' });
   }
 
   const MAX_PROFILE_BYTES = 4 * 1024 * 1024;  // core refuses larger documents; do not read them
@@ -295,11 +456,29 @@
     workloads = core.catalogWorkloads();
     for (const f of core.weightFormats()) $('quant').append(option(f, f));
     for (const w of workloads) $('workload').append(option(w.id, w.name));
+    recommend = headroomRecommend.create(core, { models: $('rec-models'), modelsStatus: $('rec-status'), more: $('rec-more'),
+      hardware: $('hw-rec') },
+      pickRecommended);
     const linkProblem = readHash();
     stateToInputs();
-    for (const id of ['model', 'quant', 'hardware', 'gpus', 'engine', 'context', 'kv', 'workload']) {
+    // A new preset brings its own figures: the changed knobs belong to the old one.
+    $('workload').addEventListener('change', () => { knobs = {}; state.workload = $('workload').value; knobsToInputs(); });
+    for (const id of ['model', 'quant', 'hardware', 'gpus', 'engine', 'context', 'kv', 'workload', ...KNOBS.map((k) => k[0])]) {
       $(id).addEventListener('change', update);
     }
+    $('hf-import').addEventListener('click', () => { importFromHub(); });
+    $('hf-id').addEventListener('keydown', (e) => { if (e.key === 'Enter') importFromHub(); });
+    $('config-use').addEventListener('click', () => {
+      const text = $('config-text').value;
+      // core refuses larger documents; do not hand it a pasted novel
+      if (text.length > headroomImport.MAX_BODY_BYTES) $('import-status').textContent = 'Not a usable config.json: it is larger than a config ever is (limit 4 MiB).';
+      else useConfigText('pasted config.json', text.replace(/^\uFEFF/, ''), 0, '');
+    });
+    $('hub-base').addEventListener('change', () => {
+      const normal = headroomImport.normalHub($('hub-base').value);
+      hub = normal && normal !== headroomImport.DEFAULT_HUB ? normal : '';
+      writeHash();
+    });
     $('model-filter').addEventListener('input', () => { fillModels($('model-filter').value); update(); });
     $('profile-file').addEventListener('change', (e) => { if (e.target.files[0]) loadProfileFile(e.target.files[0]); });
     $('gguf-file').addEventListener('change', (e) => {

@@ -8,9 +8,10 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
   '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm',
   '.json': 'application/json; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
-// The same policy as index.html's meta tag (which static hosts get), plus what only a header can say.
+// The same policy as index.html's meta tag (which static hosts get; see there why connect-src names
+// the Hub and loopback), plus what only a header can say.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "connect-src 'self' https://huggingface.co http://127.0.0.1:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Starts serving `dir` on 127.0.0.1:`port` (0 picks a free port); resolves to the server.
 export function serve(dir, port = 0) {

@@ -6,6 +6,7 @@
 #include "engines.h"
 #include "hardware_read.h"
 #include "headroom/kv_cache.h"
+#include "headroom/model.h"
 #include "headroom/quant.h"
 #include "json_read.h"
 
@@ -22,6 +23,55 @@ std::string clip(const std::string& s, size_t n) {
     return s.substr(0, end) + "...";
 }
 
+/// The optional imported model: its config must be one core can estimate, and small.
+bool read_imported_model(const json& o, ShareState& st, std::string& err) {
+    if (!detail::read_string(o, "model_name", st.model_name, err) ||
+        !detail::read_int(o, "model_weights_bytes", 0, kMaxShareWeightsBytes, st.model_weights_bytes, err))
+        return false;
+    if (st.model_name.size() > kMaxShareModelNameBytes) {
+        err = "field 'model_name' is longer than " + std::to_string(kMaxShareModelNameBytes) + " bytes";
+        return false;
+    }
+    auto cfg = o.find("model_config");
+    if (cfg == o.end() || cfg->is_null()) return true;
+    if (!cfg->is_object()) {
+        err = "field 'model_config' must be a config.json object";
+        return false;
+    }
+    std::string text = cfg->dump(-1, ' ', false, json::error_handler_t::replace);
+    if (text.size() > kMaxShareModelConfigBytes) {
+        err = "field 'model_config' is too large (" + std::to_string(text.size()) + " bytes, limit " +
+              std::to_string(kMaxShareModelConfigBytes) + ")";
+        return false;
+    }
+    ModelArch arch;
+    if (!detail::arch_from_config(*cfg, arch, err)) {
+        err = "field 'model_config': " + err;
+        return false;
+    }
+    st.model_config_json = std::move(text);
+    return true;
+}
+
+/// The optional workload knobs, each in the range the scenario and workload readers accept.
+bool read_knobs(const json& o, WorkloadKnobs& k, std::string& err) {
+    auto it = o.find("knobs");
+    if (it == o.end() || it->is_null()) return true;
+    if (!it->is_object()) {
+        err = "field 'knobs' must be an object";
+        return false;
+    }
+    if (!detail::read_int(*it, "prompt_tokens", 0, kMaxShareContext, k.prompt_tokens, err) ||
+        !detail::read_int(*it, "gen_tokens", 0, kMaxShareContext, k.gen_tokens, err) ||
+        !detail::read_int(*it, "context", 1, kMaxShareContext, k.context, err) ||
+        !detail::read_int(*it, "users", 1, kMaxShareUsers, k.users, err) ||
+        !detail::read_int(*it, "steps", 1, kMaxShareSteps, k.steps, err)) {
+        err = "field 'knobs': " + err;
+        return false;
+    }
+    return true;
+}
+
 bool read_state(const json& o, const Catalog& catalog, ShareState& st, std::string& err) {
     if (!o.is_object()) {
         err = "the link's settings must be a JSON object";
@@ -34,7 +84,13 @@ bool read_state(const json& o, const Catalog& catalog, ShareState& st, std::stri
         !detail::read_int(o, "context", 1, kMaxShareContext, st.context, err) ||
         !detail::read_string(o, "kv", st.kv, err) || !detail::read_string(o, "workload", st.workload, err))
         return false;
-    if (!find_model(catalog, st.model)) {
+    if (!read_imported_model(o, st, err) || !read_knobs(o, st.knobs, err)) return false;
+    if (st.model == kImportedModel) {
+        if (st.model_config_json.empty()) {
+            err = "field 'model' is the imported model, but the link carries no 'model_config'";
+            return false;
+        }
+    } else if (!find_model(catalog, st.model)) {
         err = "field 'model': unknown model '" + clip(st.model, 80) + "'";
         return false;
     }
@@ -235,6 +291,21 @@ std::string share_state_json(const ShareState& st) {
     if (!st.profile_json.empty()) {
         json p = json::parse(st.profile_json, nullptr, /*allow_exceptions=*/false);
         if (!p.is_discarded()) o["profile"] = std::move(p);
+    }
+    if (!st.model_name.empty()) o["model_name"] = st.model_name;
+    if (!st.model_config_json.empty()) {
+        json c = json::parse(st.model_config_json, nullptr, /*allow_exceptions=*/false);
+        if (!c.is_discarded()) o["model_config"] = std::move(c);
+    }
+    if (st.model_weights_bytes > 0) o["model_weights_bytes"] = st.model_weights_bytes;
+    if (st.knobs.any()) {
+        json k = json::object();
+        const std::pair<const char*, int64_t> fields[] = {{"prompt_tokens", st.knobs.prompt_tokens},
+            {"gen_tokens", st.knobs.gen_tokens}, {"context", st.knobs.context}, {"users", st.knobs.users},
+            {"steps", st.knobs.steps}};
+        for (const auto& [name, value] : fields)
+            if (value >= 0) k[name] = value;
+        o["knobs"] = std::move(k);
     }
     return o.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -97,7 +97,10 @@ test('decodeShareLink: core decodes and checks the page state, and names what is
   assert.equal(defaults.error, '');
   assert.equal(defaults.profile, null);
   assert.deepEqual(Object.keys(defaults.state).sort(),
-    ['context', 'engine', 'gpus', 'hardware', 'kv', 'model', 'quant', 'workload']);
+    ['context', 'engine', 'gpus', 'hardware', 'knobs', 'kv', 'model', 'modelConfig', 'modelName', 'modelWeightsBytes',
+      'quant', 'workload']);
+  assert.equal(defaults.state.modelConfig, null);
+  assert.deepEqual({ ...defaults.state.knobs }, {});
   const good = m.decodeShareLink('#s=' + b64(JSON.stringify({ model: golden.model, gpus: 2, context: 4096 })));
   assert.equal(good.error, '');
   assert.equal(good.state.gpus, 2);

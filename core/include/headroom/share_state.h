@@ -16,10 +16,30 @@ namespace headroom {
 /// `hardware` value meaning "the measured device of the profile the state carries".
 inline constexpr std::string_view kMeasuredHardware = "__measured__";
 
+/// `model` value meaning "the model whose config.json the state carries" (imported or pasted).
+inline constexpr std::string_view kImportedModel = "__imported__";
+
 /// Limits on what a link may carry.
 inline constexpr size_t kMaxShareFragmentBytes = 64 * 1024;  ///< the whole '#...' part
 inline constexpr int kMaxShareGpus = 64;
 inline constexpr int64_t kMaxShareContext = int64_t(1) << 24;
+/// A config.json re-serialised compactly: the largest real ones (multimodal, with nested
+/// text_config and vision_config) are under 10 KB; the whole link is limited to 64 KiB anyway.
+inline constexpr size_t kMaxShareModelConfigBytes = 32 * 1024;
+inline constexpr size_t kMaxShareModelNameBytes = 200;  ///< a Hub id is at most 96 characters
+inline constexpr int64_t kMaxShareWeightsBytes = int64_t(1) << 50;
+inline constexpr int64_t kMaxShareUsers = 4096;    ///< the scenario's batch limit
+inline constexpr int64_t kMaxShareSteps = 10000;   ///< the workload reader's step limit
+
+/// The workload preset's figures a person changed on the page; -1 keeps the preset's value.
+struct WorkloadKnobs {
+    int64_t prompt_tokens = -1;
+    int64_t gen_tokens = -1;
+    int64_t context = -1;  ///< the workload's context per user
+    int64_t users = -1;    ///< concurrency
+    int64_t steps = -1;
+    bool any() const { return prompt_tokens >= 0 || gen_tokens >= 0 || context >= 0 || users >= 0 || steps >= 0; }
+};
 
 /// The page's settings. Defaults are the page's first view.
 struct ShareState {
@@ -33,6 +53,10 @@ struct ShareState {
     std::string workload = "chat";
     std::string profile_json;  ///< the probe profile, re-serialised; empty when none
     Hardware profile_hardware; ///< what the profile describes, when profile_json is set
+    std::string model_name;         ///< the imported model's name (its Hub id), with model_config_json
+    std::string model_config_json;  ///< an imported or pasted config.json, re-serialised; empty when none
+    int64_t model_weights_bytes = 0;  ///< the published checkpoint's size (safetensors index), 0: unknown
+    WorkloadKnobs knobs;
 };
 
 struct ShareStateResult {
@@ -42,8 +66,11 @@ struct ShareStateResult {
 };
 
 /// Checks a state object (JSON text): {"model", "quant", "hardware", "gpus", "engine", "context",
-/// "kv", "workload", "profile" (optional probe profile object)}. Absent fields keep their defaults;
-/// unknown fields are ignored. Names must be in the catalog, numbers whole and in range.
+/// "kv", "workload", "profile" (optional probe profile object), "model_name", "model_config" (an
+/// optional config.json object core can read; then "model" may be kImportedModel),
+/// "model_weights_bytes", "knobs": {"prompt_tokens", "gen_tokens", "context", "users", "steps"}}.
+/// Absent fields keep their defaults; unknown fields are ignored. Names must be in the catalog,
+/// numbers whole and in range.
 ShareStateResult read_share_state(std::string_view state_json, const Catalog& catalog);
 
 /// Decodes a share link's fragment (the part after '#', the '#' itself optional):
