@@ -29,7 +29,8 @@ emscripten::val profile_hardware(const std::string& profile_json);
 /// file's start and call again. Never throws.
 emscripten::val inspect_gguf(const std::string& bytes);
 /// A share link's fragment (after '#') decoded and checked by core (share_state.h) ->
-/// {error, state: {model, quant, hardware, gpus, engine, context, kv, workload}, profile: text|null}.
+/// {error, state: {model, quant, hardware, gpus, engine, context, kv, workload}, profile: text|null,
+///  compare: [{state, profile}] (the pinned setups, at most four)}.
 /// `state` holds the defaults when `error` is set; decodeShareLink('') gives the defaults.
 emscripten::val decode_share_link(const std::string& fragment);
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "headroom/catalog.h"
 #include "headroom/hardware.h"
@@ -20,6 +21,7 @@ inline constexpr std::string_view kMeasuredHardware = "__measured__";
 inline constexpr size_t kMaxShareFragmentBytes = 64 * 1024;  ///< the whole '#...' part
 inline constexpr int kMaxShareGpus = 64;
 inline constexpr int64_t kMaxShareContext = int64_t(1) << 24;
+inline constexpr size_t kMaxShareCompare = 4;  ///< setups pinned side by side
 
 /// The page's settings. Defaults are the page's first view.
 struct ShareState {
@@ -33,6 +35,9 @@ struct ShareState {
     std::string workload = "chat";
     std::string profile_json;  ///< the probe profile, re-serialised; empty when none
     Hardware profile_hardware; ///< what the profile describes, when profile_json is set
+    /// Setups pinned for comparison (at most kMaxShareCompare), each checked like the main state;
+    /// an entry never has a compare list of its own.
+    std::vector<ShareState> compare;
 };
 
 struct ShareStateResult {
@@ -42,7 +47,8 @@ struct ShareStateResult {
 };
 
 /// Checks a state object (JSON text): {"model", "quant", "hardware", "gpus", "engine", "context",
-/// "kv", "workload", "profile" (optional probe profile object)}. Absent fields keep their defaults;
+/// "kv", "workload", "profile" (optional probe profile object), "compare" (optional array of up to
+/// kMaxShareCompare state objects without "compare")}. Absent fields keep their defaults;
 /// unknown fields are ignored. Names must be in the catalog, numbers whole and in range.
 ShareStateResult read_share_state(std::string_view state_json, const Catalog& catalog);
 
