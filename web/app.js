@@ -16,6 +16,10 @@
   let profileText = null;  // the loaded probe profile, as JSON text
   let gguf = null;  // {fileName, info}: the opened GGUF file's header, as core read it
 
+  // The output modules (outputs.js and friends) register on window.HeadroomOutputs; app.js hands
+  // them core, the catalog and how to build a scenario, and calls them after every answer.
+  const outputs = () => window.HeadroomOutputs || null;
+
   // --- base64url for the share link (UTF-8 safe) -------------------------------------------
   function toBase64Url(text) {
     const bytes = new TextEncoder().encode(text);
@@ -70,6 +74,7 @@
     const r = core.decodeShareLink(location.hash.replace(/^#/, ''));
     state = Object.assign({}, r.state);
     profileText = r.profile;
+    outputs()?.setPinned(r.compare || []);
     if (r.error) return `This link could not be opened (${r.error}); showing the default setup instead.`;
     return '';
   }
@@ -77,6 +82,8 @@
     // A link cannot carry an opened GGUF file: it shares the rest of the setup.
     const shared = Object.assign({}, state);
     if (shared.model === GGUF) delete shared.model;
+    const pinned = outputs()?.pinnedForLink() || [];
+    if (pinned.length) shared.compare = pinned;
     let hash = 's=' + toBase64Url(JSON.stringify(shared));
     if (profileText && state.hardware === MEASURED) hash += '&profile=' + toBase64Url(JSON.stringify(JSON.parse(profileText)));
     history.replaceState(null, '', '#' + hash);
@@ -111,18 +118,18 @@
   }
 
   // --- answer ----------------------------------------------------------------------------
-  function scenario() {
-    const w = workloads.find((x) => x.id === state.workload) || workloads[0];
-    const file = state.model === GGUF && gguf ? gguf.info : null;
+  function scenario(s = state, profile = profileText) {
+    const w = workloads.find((x) => x.id === s.workload) || workloads[0];
+    const file = s.model === GGUF && gguf ? gguf.info : null;
     const fromFile = !file ? {} : Object.assign({ model: file.scenarioModel, quant: file.quant },
       // A shard of a split model holds only part of the weights: then the format decides the size.
       file.splitCount > 1 ? {} : { weights_bytes: file.tensorBytes },
       file.splitCount > 1 || !(file.embeddingBytes > 0 && file.embeddingBytes < file.tensorBytes) ? {} : { embedding_bytes: file.embeddingBytes });
     return Object.assign({
-      id: 'page', model: state.model, quant: state.quant,
-      hardware: state.hardware === MEASURED ? { profile: JSON.parse(profileText) } : state.hardware,
-      gpus: state.gpus, engine: state.engine, context: state.context, kv_type: state.kv,
-      prompt_tokens: Math.min(w.promptTokens, state.context), gen_tokens: w.genTokens, workload: state.workload,
+      id: 'page', model: s.model, quant: s.quant,
+      hardware: s.hardware === MEASURED ? { profile: JSON.parse(profile) } : s.hardware,
+      gpus: s.gpus, engine: s.engine, context: s.context, kv_type: s.kv,
+      prompt_tokens: Math.min(w.promptTokens, s.context), gen_tokens: w.genTokens, workload: s.workload,
     }, fromFile);
   }
   const fmt = (v, unit, digits = 1) => (typeof v === 'number' && isFinite(v) ? `${v.toFixed(digits)} ${unit}` : '–');
@@ -187,8 +194,11 @@
     inputsToState();
     $('quant').disabled = state.model === GGUF;
     if (state.model === GGUF && gguf && [...$('quant').options].some((o) => o.value === gguf.info.quant)) $('quant').value = gguf.info.quant;
-    render(core.advise(JSON.stringify(scenario())));
+    const sc = scenario();
+    const prediction = core.advise(JSON.stringify(sc));
+    render(prediction);
     writeHash();
+    outputs()?.render({ state, profile: profileText, scenario: sc, prediction });
   }
 
   const MAX_PROFILE_BYTES = 4 * 1024 * 1024;  // core refuses larger documents; do not read them
@@ -289,6 +299,15 @@
       return;
     }
     DEFAULTS = Object.freeze(core.decodeShareLink('').state);
+    outputs()?.init({
+      core, models: () => models, hardware: () => hardware, workloads: () => workloads,
+      scenario, isFileModel: (s) => s.model === GGUF, fileName: () => (gguf ? gguf.fileName : ''),
+      measuredName: (profile) => (profile ? core.profileHardware(profile).name : ''),
+      maxContext: (s) => (s.model === GGUF ? (gguf && gguf.info.arch ? gguf.info.arch.maxContext : 0)
+        : (models.find((m) => m.id === s.model) || {}).maxContext || 0),
+      // The comparison changed: the link must carry it.
+      changed: () => writeHash(),
+    });
     state = Object.assign({}, DEFAULTS);
     models = core.catalogModels().sort((a, b) => a.name.localeCompare(b.name));
     hardware = core.catalogHardware().sort((a, b) => a.name.localeCompare(b.name));
@@ -322,6 +341,14 @@
     update();
     showMessage(linkProblem);
     document.body.dataset.ready = 'true';
+    performance.mark('headroom-first-answer');  // read by tests/web/bench.mjs
+    registerServiceWorker();
+  }
+
+  /// Works offline once loaded: sw.js caches the page's files (served over http(s) only).
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator) || !/^https?:$/.test(location.protocol)) return;
+    navigator.serviceWorker.register('sw.js').catch(() => { /* the page works without it */ });
   }
 
   start().catch((e) => showMessage(`The page failed to start: ${e.message}`));
