@@ -294,6 +294,7 @@
 
   async function start() {
     core = await createHeadroom();
+    performance.mark('headroom-core-ready');  // module compiled (tests/web/bench.mjs reads the marks)
     if (core.catalogError()) {
       showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
       return;
@@ -309,6 +310,7 @@
       changed: () => writeHash(),
     });
     state = Object.assign({}, DEFAULTS);
+    performance.mark('headroom-catalog-ready');
     models = core.catalogModels().sort((a, b) => a.name.localeCompare(b.name));
     hardware = core.catalogHardware().sort((a, b) => a.name.localeCompare(b.name));
     workloads = core.catalogWorkloads();

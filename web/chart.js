@@ -60,7 +60,9 @@
     const every = Math.ceil(xs.length / 6);  // at most about 6 labels on the x axis
     xs.forEach((x, i) => {
       if (i % every !== 0 && i !== xs.length - 1) return;
-      svg.append(el('text', { x: px(x), y: H - BOTTOM + 16, class: 'tick', 'text-anchor': 'middle' }, tokensLabel(x)));
+      // The ends are anchored inside the drawing so their labels are not cut off.
+      const anchor = i === xs.length - 1 ? 'end' : i === 0 ? 'start' : 'middle';
+      svg.append(el('text', { x: px(x), y: H - BOTTOM + 16, class: 'tick', 'text-anchor': anchor }, tokensLabel(x)));
     });
     svg.append(el('text', { x: (LEFT + W - RIGHT) / 2, y: H - 6, class: 'axis-label', 'text-anchor': 'middle' }, 'context length (tokens, log scale)'));
     svg.append(el('text', { x: 12, y: TOP + (H - TOP - BOTTOM) / 2, class: 'axis-label', 'text-anchor': 'middle',
