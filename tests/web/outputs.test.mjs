@@ -258,12 +258,13 @@ test('once loaded, the page works offline', async () => {
   const enc8 = enc({ model: 'meta-llama/Meta-Llama-3-70B', quant: 'Q4_K_M' });
   const { page, ctx, errors } = await openPage(url + '#s=' + enc8);
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null || true);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);  // sw.js claims the open page
   const before = await page.textContent('[data-testid=decode]');
   // Offline: the browser's network is off and the server is gone.
   await ctx.setOffline(true);
-  await new Promise((resolve) => own.close(resolve));
-  own.closeAllConnections?.();
+  const closed = new Promise((resolve) => own.close(resolve));
+  own.closeAllConnections();
+  await closed;
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
   assert.ok(await verdictOf(page));
