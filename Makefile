@@ -34,8 +34,14 @@ dist: deps
 	cmake --preset wasm >/dev/null
 	cmake --build --preset wasm
 	rm -rf dist && mkdir -p dist
-	cp build/wasm/wasm/index.html build/wasm/wasm/app.js build/wasm/wasm/style.css \
-	   build/wasm/wasm/headroom.js build/wasm/wasm/headroom.wasm dist/
+	cp build/wasm/wasm/*.html build/wasm/wasm/*.js build/wasm/wasm/*.css build/wasm/wasm/headroom.wasm dist/
+	node tests/web/dist_check.mjs dist
+
+## bench: the page's speed and size in headless Chromium (first answer, redraw, sweep, gzip size)
+bench: deps
+	cmake --preset wasm >/dev/null
+	cmake --build --preset wasm
+	node tests/web/bench.mjs build/wasm/wasm
 
 clean:
 	rm -rf build dist

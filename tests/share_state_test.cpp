@@ -263,3 +263,85 @@ TEST(ShareState, WorkloadKnobsRoundTripAndAreRangeChecked) {
     not_object["knobs"] = json::array({1, 2});
     EXPECT_NE(link(not_object).error.find("'knobs'"), std::string::npos);
 }
+
+// --- compared setups ------------------------------------------------------------------------------
+
+TEST(ShareState, CompareListRoundTrips) {
+    json s = kState;
+    json other = kState;
+    other["quant"] = "q8_0";  // a spelling core canonicalises
+    other["engine"] = "vllm";
+    other["gpus"] = 4;
+    json measured = kState;
+    measured["hardware"] = "__measured__";
+    measured["profile"] = kProfile;
+    s["compare"] = json::array({kState, other, measured});
+    const ShareStateResult r = link(s);
+    ASSERT_TRUE(r.ok()) << r.error;
+    ASSERT_EQ(r.state.compare.size(), 3u);
+    EXPECT_EQ(r.state.compare[1].quant, "Q8_0");
+    EXPECT_EQ(r.state.compare[1].engine, "vllm");
+    EXPECT_EQ(r.state.compare[1].gpus, 4);
+    EXPECT_EQ(r.state.compare[2].profile_hardware.name, "Test GPU");
+    const ShareStateResult again = decode_share_link(encode_share_link(r.state), test::catalog());
+    ASSERT_TRUE(again.ok()) << again.error;
+    EXPECT_EQ(share_state_json(again.state), share_state_json(r.state));
+    EXPECT_EQ(again.state.compare[2].hardware, kMeasuredHardware);
+    // No list, an empty list and null all mean "nothing pinned".
+    EXPECT_TRUE(link(kState).state.compare.empty());
+    s["compare"] = json::array();
+    EXPECT_TRUE(link(s).ok());
+    s["compare"] = nullptr;
+    EXPECT_TRUE(link(s).ok());
+}
+
+TEST(ShareState, CompareListOfFiveIsRefused) {
+    json s = kState;
+    s["compare"] = json::array();
+    for (int i = 0; i < 4; ++i) s["compare"].push_back(kState);
+    EXPECT_TRUE(link(s).ok());
+    s["compare"].push_back(kState);
+    const ShareStateResult r = link(s);
+    EXPECT_FALSE(r.ok());
+    EXPECT_NE(r.error.find("'compare'"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("limit 4"), std::string::npos) << r.error;
+    EXPECT_TRUE(is_default(r.state));
+    EXPECT_TRUE(r.state.compare.empty());
+}
+
+TEST(ShareState, HostileCompareEntriesAreNamed) {
+    auto with_entry = [](const json& entry) {
+        json s = kState;
+        s["compare"] = json::array({kState, entry});
+        return link(s);
+    };
+    json bad_model = kState;
+    bad_model["model"] = "<script>alert(1)</script>";
+    json bad_gpus = kState;
+    bad_gpus["gpus"] = -3;
+    json huge_context = kState;
+    huge_context["context"] = 1e300;
+    json nested = kState;
+    nested["compare"] = json::array({kState});
+    json measured_without_profile = kState;
+    measured_without_profile["hardware"] = "__measured__";
+    const std::pair<json, const char*> cases[] = {
+        {bad_model, "'model'"},  {bad_gpus, "'gpus'"},          {huge_context, "'context'"},
+        {nested, "'compare'"},   {measured_without_profile, "'hardware'"}, {json(42), "JSON object"},
+        {json("x"), "JSON object"}, {json::array(), "JSON object"},
+    };
+    for (const auto& [entry, field] : cases) {
+        const ShareStateResult r = with_entry(entry);
+        EXPECT_FALSE(r.ok()) << entry.dump();
+        EXPECT_NE(r.error.find("'compare' entry 2"), std::string::npos) << r.error;
+        EXPECT_NE(r.error.find(field), std::string::npos) << r.error;
+        EXPECT_TRUE(is_default(r.state));
+        EXPECT_TRUE(r.state.compare.empty());
+    }
+    // Not an array at all.
+    for (const json& v : {json(1), json("a"), json::object()}) {
+        json s = kState;
+        s["compare"] = v;
+        EXPECT_NE(link(s).error.find("'compare' must be an array"), std::string::npos) << v.dump();
+    }
+}

@@ -180,11 +180,8 @@ val inspect_gguf(const std::string& bytes) {
     return o;
 }
 
-val decode_share_link(const std::string& fragment) {
-    ShareStateResult r;
-    if (catalog().ok()) r = headroom::decode_share_link(fragment, catalog().catalog);
-    else r.error = "embedded catalog is invalid";
-    const ShareState& s = r.state;  // the defaults when the link was bad
+namespace {
+val state_val(const ShareState& s) {
     val state = val::object();
     state.set("model", s.model);
     state.set("quant", s.quant);
@@ -206,10 +203,26 @@ val decode_share_link(const std::string& fragment) {
     for (const auto& [name, value] : fields)
         if (value >= 0) knobs.set(name, double(value));
     state.set("knobs", knobs);
+    return state;
+}
+}  // namespace
+
+val decode_share_link(const std::string& fragment) {
+    ShareStateResult r;
+    if (catalog().ok()) r = headroom::decode_share_link(fragment, catalog().catalog);
+    else r.error = "embedded catalog is invalid";
+    const ShareState& s = r.state;  // the defaults when the link was bad
     val o = val::object();
     o.set("error", r.error);
-    o.set("state", state);
+    o.set("state", state_val(s));
     o.set("profile", s.profile_json.empty() ? val::null() : val(s.profile_json));
+    // Pinned setups: each a state with its own profile text (null when none).
+    o.set("compare", array_of(s.compare, [](const ShareState& c) {
+        val entry = val::object();
+        entry.set("state", state_val(c));
+        entry.set("profile", c.profile_json.empty() ? val::null() : val(c.profile_json));
+        return entry;
+    }));
     return o;
 }
 

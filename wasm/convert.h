@@ -31,7 +31,7 @@ emscripten::val inspect_gguf(const std::string& bytes);
 /// A share link's fragment (after '#') decoded and checked by core (share_state.h) ->
 /// {error, state: {model, quant, hardware, gpus, engine, context, kv, workload, modelName,
 /// modelConfig: object|null, modelWeightsBytes, knobs: {promptTokens?, genTokens?, context?, users?,
-/// steps?}}, profile: text|null}.
+/// steps?}}, profile: text|null, compare: [{state, profile}] (the pinned setups, at most four)}.
 /// `state` holds the defaults when `error` is set; decodeShareLink('') gives the defaults.
 emscripten::val decode_share_link(const std::string& fragment);
 

@@ -22,6 +22,10 @@
   let hub = '';  // the hub address when not the default (from the Advanced field or a hub= link part)
   let recommend = null;  // the recommendation panels (recommend.js)
 
+  // The output modules (outputs.js and friends) register on window.HeadroomOutputs; app.js hands
+  // them core, the catalog and how to build a scenario, and calls them after every answer.
+  const outputs = () => window.HeadroomOutputs || null;
+
   // --- base64url for the share link (UTF-8 safe) -------------------------------------------
   function toBase64Url(text) {
     const bytes = new TextEncoder().encode(text);
@@ -86,6 +90,7 @@
       hub = headroomImport.normalHub(linkHub) || '';
       $('hub-base').value = hub || headroomImport.DEFAULT_HUB;
     }
+    outputs()?.setPinned(r.compare || []);
     if (r.error) return `This link could not be opened (${r.error}); showing the default setup instead.`;
     return '';
   }
@@ -108,6 +113,8 @@
       if (typeof k[from] === 'number') sharedKnobs[to] = k[from];
     }
     if (Object.keys(sharedKnobs).length) shared.knobs = sharedKnobs;
+    const pinned = outputs()?.pinnedForLink() || [];
+    if (pinned.length) shared.compare = pinned;
     let hash = 's=' + toBase64Url(JSON.stringify(shared));
     if (profileText && state.hardware === MEASURED) hash += '&profile=' + toBase64Url(JSON.stringify(JSON.parse(profileText)));
     if (hub) hash += '&hub=' + encodeURIComponent(hub);
@@ -237,22 +244,24 @@
   }
 
   // --- answer ----------------------------------------------------------------------------
-  function scenario() {
-    const w = preset();
-    const file = state.model === GGUF && gguf ? gguf.info : null;
+  function scenario(s = state, profile = profileText) {
+    // Pinned setups (compare.js) carry their own settings; the workload knobs are the current view's.
+    const current = s === state;
+    const w = current ? preset() : (workloads.find((x) => x.id === s.workload) || workloads[0]);
+    const file = s.model === GGUF && gguf ? gguf.info : null;
     const fromFile = !file ? {} : Object.assign({ model: file.scenarioModel, quant: file.quant },
       // A shard of a split model holds only part of the weights: then the format decides the size.
       file.splitCount > 1 ? {} : { weights_bytes: file.tensorBytes },
       file.splitCount > 1 || !(file.embeddingBytes > 0 && file.embeddingBytes < file.tensorBytes) ? {} : { embedding_bytes: file.embeddingBytes });
-    const fromImport = state.model !== IMPORTED || !imported ? {} : Object.assign({ model: { name: imported.name, config: imported.config } },
-      imported.weightsBytes > 0 && checkpointFormat(imported.config) === state.quant ? { weights_bytes: imported.weightsBytes } : {});
-    const promptTokens = typeof knobs.promptTokens === 'number' ? knobs.promptTokens : w.promptTokens;
-    const genTokens = typeof knobs.genTokens === 'number' ? knobs.genTokens : w.genTokens;
+    const fromImport = s.model !== IMPORTED || !imported ? {} : Object.assign({ model: { name: imported.name, config: imported.config } },
+      imported.weightsBytes > 0 && checkpointFormat(imported.config) === s.quant ? { weights_bytes: imported.weightsBytes } : {});
+    const promptTokens = current && typeof knobs.promptTokens === 'number' ? knobs.promptTokens : w.promptTokens;
+    const genTokens = current && typeof knobs.genTokens === 'number' ? knobs.genTokens : w.genTokens;
     return Object.assign({
-      id: 'page', model: state.model, quant: state.quant,
-      hardware: state.hardware === MEASURED ? { profile: JSON.parse(profileText) } : state.hardware,
-      gpus: state.gpus, engine: state.engine, context: state.context, kv_type: state.kv,
-      prompt_tokens: Math.min(promptTokens, state.context), gen_tokens: genTokens, workload: workloadOf(w),
+      id: 'page', model: s.model, quant: s.quant,
+      hardware: s.hardware === MEASURED ? { profile: JSON.parse(profile) } : s.hardware,
+      gpus: s.gpus, engine: s.engine, context: s.context, kv_type: s.kv,
+      prompt_tokens: Math.min(promptTokens, s.context), gen_tokens: genTokens, workload: current ? workloadOf(w) : s.workload,
     }, fromFile, fromImport);
   }
   const fmt = (v, unit, digits = 1) => (typeof v === 'number' && isFinite(v) ? `${v.toFixed(digits)} ${unit}` : '–');
@@ -318,9 +327,11 @@
     $('quant').disabled = state.model === GGUF;
     if (state.model === GGUF && gguf && [...$('quant').options].some((o) => o.value === gguf.info.quant)) $('quant').value = gguf.info.quant;
     const sc = scenario();
-    render(core.advise(JSON.stringify(sc)));
+    const prediction = core.advise(JSON.stringify(sc));
+    render(prediction);
     scheduleRecommendations(sc);
     writeHash();
+    outputs()?.render({ state, profile: profileText, scenario: sc, prediction });
   }
 
   /// The sweeps take longer than the answer: run them after the answer is on screen, once for a
@@ -445,12 +456,23 @@
 
   async function start() {
     core = await createHeadroom();
+    performance.mark('headroom-core-ready');  // module compiled (tests/web/bench.mjs reads the marks)
     if (core.catalogError()) {
       showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
       return;
     }
     DEFAULTS = Object.freeze(core.decodeShareLink('').state);
+    outputs()?.init({
+      core, models: () => models, hardware: () => hardware, workloads: () => workloads,
+      scenario, isFileModel: (s) => s.model === GGUF, fileName: () => (gguf ? gguf.fileName : ''),
+      measuredName: (profile) => (profile ? core.profileHardware(profile).name : ''),
+      maxContext: (s) => (s.model === GGUF ? (gguf && gguf.info.arch ? gguf.info.arch.maxContext : 0)
+        : (models.find((m) => m.id === s.model) || {}).maxContext || 0),
+      // The comparison changed: the link must carry it.
+      changed: () => writeHash(),
+    });
     state = Object.assign({}, DEFAULTS);
+    performance.mark('headroom-catalog-ready');
     models = core.catalogModels().sort((a, b) => a.name.localeCompare(b.name));
     hardware = core.catalogHardware().sort((a, b) => a.name.localeCompare(b.name));
     workloads = core.catalogWorkloads();
@@ -501,6 +523,14 @@
     update();
     showMessage(linkProblem);
     document.body.dataset.ready = 'true';
+    performance.mark('headroom-first-answer');  // read by tests/web/bench.mjs
+    registerServiceWorker();
+  }
+
+  /// Works offline once loaded: sw.js caches the page's files (served over http(s) only).
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator) || !/^https?:$/.test(location.protocol)) return;
+    navigator.serviceWorker.register('sw.js').catch(() => { /* the page works without it */ });
   }
 
   start().catch((e) => showMessage(`The page failed to start: ${e.message}`));

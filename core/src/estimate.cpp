@@ -251,6 +251,27 @@ std::string prediction_json(const Prediction& p) {
                        {"tokens_per_hour", finite(f.tokens_per_hour)}, {"headroom_bytes", f.headroom_bytes},
                        {"headroom_share", finite(f.headroom_share)}, {"max_context", f.max_context},
                        {"max_users", f.max_users}};
+    // The inputs behind the speed figures, for "how it was computed" (constants: speed_constants.h).
+    const SpeedEstimate& sp = p.speed;
+    out["explain"] = {{"bytes_per_param", finite(sp.bytes_per_param)},
+                      {"step_weight_bytes", finite(sp.step_weight_bytes)},
+                      {"step_kv_bytes", finite(sp.step_kv_bytes)},
+                      {"weight_bandwidth_bytes_s", finite(sp.weight_bandwidth_bytes_s)},
+                      {"kv_bandwidth_bytes_s", finite(sp.kv_bandwidth_bytes_s)},
+                      {"matrix_flops", finite(sp.matrix_flops)},
+                      {"bandwidth_efficiency", finite(sp.bandwidth_efficiency)},
+                      {"bandwidth_cap_bytes_s", finite(sp.bandwidth_cap_bytes_s)},
+                      {"kv_efficiency", finite(sp.kv_efficiency)},
+                      {"matrix_efficiency", finite(sp.matrix_efficiency)},
+                      {"layer_seconds", finite(sp.layer_seconds)},
+                      {"host_share", finite(sp.host_share)},
+                      {"decode_weights_s", finite(sp.decode_weights_s)},
+                      {"decode_kv_s", finite(sp.decode_kv_s)},
+                      {"decode_compute_s", finite(sp.decode_compute_s)},
+                      {"decode_fixed_s", finite(sp.decode_fixed_s)},
+                      {"prefill_compute_s", finite(sp.prefill_compute_s)},
+                      {"prefill_memory_s", finite(sp.prefill_memory_s)},
+                      {"prefill_weights_s", finite(sp.prefill_weights_s)}};
     if (!p.suggestions.empty()) {
         json list = json::array();
         for (const Suggestion& sg : p.suggestions)

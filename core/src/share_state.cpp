@@ -72,7 +72,10 @@ bool read_knobs(const json& o, WorkloadKnobs& k, std::string& err) {
     return true;
 }
 
-bool read_state(const json& o, const Catalog& catalog, ShareState& st, std::string& err) {
+bool read_compare(const json& o, const Catalog& catalog, ShareState& st, std::string& err);
+
+bool read_state(const json& o, const Catalog& catalog, ShareState& st, std::string& err,
+                bool allow_compare = true) {
     if (!o.is_object()) {
         err = "the link's settings must be a JSON object";
         return false;
@@ -130,6 +133,35 @@ bool read_state(const json& o, const Catalog& catalog, ShareState& st, std::stri
     } else if (!find_hardware(catalog, st.hardware)) {
         err = "field 'hardware': unknown hardware '" + clip(st.hardware, 80) + "'";
         return false;
+    }
+    if (auto c = o.find("compare"); c != o.end() && !c->is_null()) {
+        if (!allow_compare) {
+            err = "field 'compare': a compared setup cannot hold a comparison of its own";
+            return false;
+        }
+        return read_compare(*c, catalog, st, err);
+    }
+    return true;
+}
+
+/// The pinned setups: an array of at most kMaxShareCompare state objects, each checked alone.
+bool read_compare(const json& list, const Catalog& catalog, ShareState& st, std::string& err) {
+    if (!list.is_array()) {
+        err = "field 'compare' must be an array of settings";
+        return false;
+    }
+    if (list.size() > kMaxShareCompare) {
+        err = "field 'compare' holds " + std::to_string(list.size()) + " setups (limit " +
+              std::to_string(kMaxShareCompare) + ")";
+        return false;
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+        ShareState entry;
+        if (!read_state(list[i], catalog, entry, err, /*allow_compare=*/false)) {
+            err = "field 'compare' entry " + std::to_string(i + 1) + ": " + err;
+            return false;
+        }
+        st.compare.push_back(std::move(entry));
     }
     return true;
 }
@@ -285,7 +317,8 @@ ShareStateResult decode_share_link(std::string_view fragment, const Catalog& cat
     return r;
 }
 
-std::string share_state_json(const ShareState& st) {
+namespace {
+json state_object(const ShareState& st) {
     json o = {{"model", st.model}, {"quant", st.quant},     {"hardware", st.hardware}, {"gpus", st.gpus},
               {"engine", st.engine}, {"context", st.context}, {"kv", st.kv},           {"workload", st.workload}};
     if (!st.profile_json.empty()) {
@@ -307,7 +340,21 @@ std::string share_state_json(const ShareState& st) {
             if (value >= 0) k[name] = value;
         o["knobs"] = std::move(k);
     }
-    return o.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (!st.compare.empty()) {
+        json list = json::array();
+        for (const ShareState& entry : st.compare) {
+            ShareState flat = entry;
+            flat.compare.clear();  // entries never nest
+            list.push_back(state_object(flat));
+        }
+        o["compare"] = std::move(list);
+    }
+    return o;
+}
+}  // namespace
+
+std::string share_state_json(const ShareState& st) {
+    return state_object(st).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string encode_share_link(const ShareState& st) {

@@ -156,6 +156,13 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
     const double flops = smooth_min(bc.matrix_efficiency * peak_flops, bc.matrix_cap);
     out.weight_bandwidth_bytes_s = bw;
     out.matrix_flops = flops;
+    out.bytes_per_param = bytes_per_param;
+    out.kv_bandwidth_bytes_s = kv_bw;
+    out.bandwidth_efficiency = bc.bandwidth_efficiency;
+    out.bandwidth_cap_bytes_s = bc.bandwidth_cap;
+    out.kv_efficiency = bc.kv_efficiency;
+    out.matrix_efficiency = bc.matrix_efficiency;
+    out.layer_seconds = bc.layer_seconds;
 
     // Layers kept in system RAM are read at host bandwidth.
     const double host_share =
@@ -189,6 +196,9 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
         attended > 0
             ? double(llama_cpp_kv_cache(a, attended, int(batch), s.kv_type, s.kv_type, read_only).total())
             : 0.0;
+    out.host_share = host_share;
+    out.step_weight_bytes = step_weights * share;  // per device under tensor parallelism
+    out.step_kv_bytes = step_kv * share;
     const bool host_experts = experts_on_host(a, s);
     if (host_experts) {
         // --cpu-moe: the CPU multiplies the routed experts straight from system RAM.
@@ -242,6 +252,9 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
     }
     const double prefill_s =
         std::max(compute_s + dequant_s + activation_s, weights_s) + ubatches * fixed;
+    out.prefill_compute_s = compute_s;
+    out.prefill_memory_s = dequant_s + activation_s;
+    out.prefill_weights_s = weights_s;
     out.prefill_tok_s = tokens / prefill_s;
     out.ttft_s = prefill_s;  // the first token is sampled from the prompt's last logits
     return out;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "headroom/catalog.h"
 #include "headroom/hardware.h"
@@ -40,6 +41,7 @@ struct WorkloadKnobs {
     int64_t steps = -1;
     bool any() const { return prompt_tokens >= 0 || gen_tokens >= 0 || context >= 0 || users >= 0 || steps >= 0; }
 };
+inline constexpr size_t kMaxShareCompare = 4;  ///< setups pinned side by side
 
 /// The page's settings. Defaults are the page's first view.
 struct ShareState {
@@ -57,6 +59,9 @@ struct ShareState {
     std::string model_config_json;  ///< an imported or pasted config.json, re-serialised; empty when none
     int64_t model_weights_bytes = 0;  ///< the published checkpoint's size (safetensors index), 0: unknown
     WorkloadKnobs knobs;
+    /// Setups pinned for comparison (at most kMaxShareCompare), each checked like the main state;
+    /// an entry never has a compare list of its own.
+    std::vector<ShareState> compare;
 };
 
 struct ShareStateResult {
@@ -68,7 +73,8 @@ struct ShareStateResult {
 /// Checks a state object (JSON text): {"model", "quant", "hardware", "gpus", "engine", "context",
 /// "kv", "workload", "profile" (optional probe profile object), "model_name", "model_config" (an
 /// optional config.json object core can read; then "model" may be kImportedModel),
-/// "model_weights_bytes", "knobs": {"prompt_tokens", "gen_tokens", "context", "users", "steps"}}.
+/// "model_weights_bytes", "knobs": {"prompt_tokens", "gen_tokens", "context", "users", "steps"},
+/// "compare" (optional array of up to kMaxShareCompare state objects without "compare")}.
 /// Absent fields keep their defaults; unknown fields are ignored. Names must be in the catalog,
 /// numbers whole and in range.
 ShareStateResult read_share_state(std::string_view state_json, const Catalog& catalog);

@@ -22,6 +22,21 @@ struct SpeedEstimate {
     double decode_fixed_s = 0;    ///< per-layer launches/syncs and device hops
     double weight_bandwidth_bytes_s = 0;  ///< effective weight-streaming rate of one device
     double matrix_flops = 0;              ///< effective matrix rate of one device (FLOP/s)
+
+    // The inputs behind the figures, for the page's "how it was computed" (additive; no model uses them).
+    double bytes_per_param = 0;       ///< weight-file tensor bytes / parameters
+    double step_weight_bytes = 0;     ///< weight bytes one decode step reads
+    double step_kv_bytes = 0;         ///< KV-cache bytes one decode step reads (mean context)
+    double kv_bandwidth_bytes_s = 0;  ///< effective KV-read rate of one device
+    double bandwidth_efficiency = 0;  ///< share of peak bandwidth (speed_constants.h)
+    double bandwidth_cap_bytes_s = 0; ///< ceiling of the weight-streaming rate; 0: none
+    double kv_efficiency = 0;         ///< KV reads' share of the weight-streaming rate
+    double matrix_efficiency = 0;     ///< share of the FP16 matrix peak
+    double layer_seconds = 0;         ///< fixed cost per layer per step
+    double host_share = 0;            ///< share of layers read from system RAM
+    double prefill_compute_s = 0;     ///< matrix + attention FLOPs / matrix rate
+    double prefill_memory_s = 0;      ///< dequantize + activation traffic (with compute: one bound)
+    double prefill_weights_s = 0;     ///< reading the weights once per micro-batch (the other bound)
 };
 
 /// The model's size as the speed model needs it, in parameters.
