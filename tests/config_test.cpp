@@ -467,3 +467,18 @@ TEST(ConfigFamilies, MoeConfigWithoutDenseWidthIsReadOnlyWhenNoLayerIsDense) {
     EXPECT_FALSE(half.ok());
     EXPECT_NE(half.error.find("intermediate_size"), std::string::npos);
 }
+
+TEST(ConfigFamilies, AbsurdVisionTowersAreRefusedNotOverflowed) {
+    // Widths inside each field's own limit whose products would overflow int64.
+    ArchResult qwen = parse_hf_config(R"({"model_type": "qwen3_vl", "text_config": {"num_hidden_layers": 2,
+        "hidden_size": 8, "num_attention_heads": 2, "intermediate_size": 16, "vocab_size": 10},
+        "vision_config": {"depth": 1024, "hidden_size": 4000000, "intermediate_size": 4000000,
+        "out_hidden_size": 8, "spatial_merge_size": 16, "deepstack_visual_indexes": [0, 1, 2, 3]}})");
+    EXPECT_FALSE(qwen.ok());
+    EXPECT_NE(qwen.error.find("vision_config"), std::string::npos);
+    ArchResult kimi = parse_hf_config(R"({"model_type": "kimi_k25", "num_hidden_layers": 2, "hidden_size": 8,
+        "num_attention_heads": 2, "intermediate_size": 16, "vocab_size": 10, "vision_config":
+        {"vt_num_hidden_layers": 1024, "vt_hidden_size": 4000000, "vt_intermediate_size": 4000000,
+        "merge_kernel_size": [16, 16]}})");
+    EXPECT_FALSE(kimi.ok());
+}

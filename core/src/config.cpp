@@ -41,6 +41,9 @@ constexpr int64_t kMaxDim = 1 << 22;      // no real hidden/FFN size is near 4M
 constexpr int64_t kMaxLayers = 1024;
 constexpr int64_t kMaxVocab = 1 << 24;
 constexpr int64_t kMaxContext = int64_t(1) << 26;
+// The largest published models hold about 2e12 weights; 1e14 leaves room for fifty times that and
+// keeps every tensor and total count far inside int64.
+constexpr double kMaxParams = 1e14;
 
 /// The first of several synonymous keys that is present (families name the same thing differently).
 const char* first_key(const json& cfg, std::initializer_list<const char*> keys) {
@@ -721,6 +724,11 @@ bool read_kimi_k25(const json& outer, const json& c, ModelArch& a, std::string& 
         }
     }
     const int64_t merged = width * merge;
+    if (double(merged) * double(merged) + double(layers) * double(width) * (4.0 * double(width) + 2.0 * double(mlp)) >
+        kMaxParams) {
+        err = "vision_config describes more weights than any real model";
+        return false;
+    }
     a.extra_params += channels * patch * patch * width + width + pos_h * pos_w * width +
                       vit_layers(layers, width, mlp) + 2 * width  // encoder, final LayerNorm
                       + 2 * width + merged * merged + merged + merged * a.hidden + a.hidden;  // projector
@@ -877,7 +885,18 @@ bool qwen3_vl_vision(const json& outer, int64_t& out, std::string& err) {
     int64_t deepstack = 0;
     if (auto d = v->find("deepstack_visual_indexes"); d != v->end() && d->is_array())
         deepstack = static_cast<int64_t>(d->size());
+    if (deepstack > depth) {
+        err = "vision_config lists more deepstack layers than it has layers";
+        return false;
+    }
     const int64_t merged = width * merge * merge;
+    // Bound the count in double first, so that absurd widths are refused instead of overflowing.
+    if (double(merged) * double(merged) * double(deepstack + 1) +
+            double(depth) * double(width) * (4.0 * double(width) + 2.0 * double(mlp)) >
+        kMaxParams) {
+        err = "vision_config describes more weights than any real model";
+        return false;
+    }
     // A merger: LayerNorm (over `norm_width`), fc1 merged -> merged and fc2 merged -> text width, with biases.
     auto merger = [&](int64_t norm_width) {
         return 2 * norm_width + merged * merged + merged + merged * out_width + out_width;
@@ -989,9 +1008,6 @@ json with_defaults(const json& c, const char* defaults) {
     return out;
 }
 
-// The largest published models hold about 2e12 weights; 1e14 leaves room for fifty times that and
-// keeps every tensor and total count far inside int64.
-constexpr double kMaxParams = 1e14;
 
 /// An upper bound on the weights `a` describes, in double so that absurd configs cannot overflow.
 double params_upper_bound(const ModelArch& a) {
