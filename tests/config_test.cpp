@@ -1,8 +1,12 @@
 // config_test.cpp: reading Hugging Face configs, family quirks and bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "arch_tensors.h"
 #include "headroom/config.h"
+#include "headroom/params.h"
+#include "test_support.h"
 
 using namespace headroom;
 
@@ -349,4 +353,132 @@ TEST(ConfigFamilies, UnsupportedMultimodalTypeStaysNamed) {
         "intermediate_size": 128, "vocab_size": 100}})");
     EXPECT_FALSE(r.ok());
     EXPECT_NE(r.error.find("idefics3"), std::string::npos);
+}
+
+// Families added with the catalog's 2025-2026 models. Each reads the model's own config.json from the
+// catalog and checks what the parse must give against that config's numbers or the checkpoint's
+// safetensors census (sum of every tensor, quoted in the model file's sources).
+
+TEST(ConfigFamilies, ChatGlmGroupedKvHeadsFromMultiQueryGroups) {
+    const ModelArch& a = test::model("THUDM/chatglm3-6b").arch;
+    EXPECT_EQ(a.kv_heads, 2);    // multi_query_group_num
+    EXPECT_EQ(a.head_dim, 128);  // kv_channels
+    EXPECT_TRUE(a.attention_bias);  // add_qkv_bias
+    EXPECT_FALSE(a.tied_embeddings);
+}
+
+TEST(ConfigFamilies, MiniCpmMoeExperts) {
+    const ModelArch& a = test::model("openbmb/MiniCPM-MoE-8x2B").arch;
+    EXPECT_EQ(a.moe.experts, 8);
+    EXPECT_EQ(a.moe.active_experts, 2);
+    EXPECT_EQ(a.moe.expert_ffn, 5760);  // intermediate_size: every expert is a full MLP
+    EXPECT_TRUE(a.tied_embeddings);
+}
+
+TEST(ConfigFamilies, Qwen3VlVisionTowerMatchesTheCensus) {
+    // Qwen3-VL-8B: the text stack is Qwen3-8B's (8,190,735,360); the census is 8,767,123,696.
+    const ModelArch& a = test::model("Qwen/Qwen3-VL-8B-Instruct").arch;
+    EXPECT_TRUE(a.qk_norm);
+    EXPECT_EQ(a.extra_params, 8767123696 - 8190735360);
+    EXPECT_EQ(count_params(a).total, 8767123696);
+    // Qwen3-VL-30B-A3B (qwen3_vl_moe): census 31,070,754,032.
+    const ModelArch& m = test::model("Qwen/Qwen3-VL-30B-A3B-Instruct").arch;
+    EXPECT_EQ(m.moe.experts, 128);
+    EXPECT_EQ(count_params(m).total, 31070754032);
+}
+
+TEST(ConfigFamilies, Qwen35HybridLayersMtpAndVisionMatchTheCensus) {
+    const ModelArch& a = test::model("Qwen/Qwen3.5-4B").arch;
+    ASSERT_EQ(a.layer_kinds.size(), 32u);
+    EXPECT_EQ(std::count(a.layer_kinds.begin(), a.layer_kinds.end(), LayerKind::linear_attention), 24);
+    EXPECT_EQ(a.layer_kinds[3], LayerKind::full_attention);  // layer_types: every fourth is full attention
+    EXPECT_EQ(a.recurrent.state_elements, 32 * 128 * 128);   // value heads x key dim x value dim
+    EXPECT_TRUE(a.attn_output_gate);
+    EXPECT_EQ(count_params(a).total, 4659865088);
+    EXPECT_EQ(count_params(test::model("Qwen/Qwen3.6-27B").arch).total, 27781427952);
+    // qwen3_5_moe: no dense intermediate_size, 256 experts + a shared one, shared-expert gates.
+    const ModelArch& m = test::model("Qwen/Qwen3.5-35B-A3B").arch;
+    EXPECT_EQ(m.moe.experts, 256);
+    EXPECT_EQ(m.moe.shared_experts, 1);
+    EXPECT_EQ(count_params(m).total, 35951822704);
+}
+
+TEST(ConfigFamilies, DeepSeekV32AddsTheIndexerToEveryLayer) {
+    const ModelArch& v32 = test::model("deepseek-ai/DeepSeek-V3.2").arch;
+    const ModelArch& v3 = test::model("deepseek-ai/DeepSeek-V3.1").arch;
+    EXPECT_EQ(v32.layer_kinds[0], LayerKind::mla);
+    // 61 layers + 1 MTP layer, each: wq_b 1536 x 64 x 128, wk 7168 x 128, LayerNorm 2 x 128, weights 7168 x 64.
+    EXPECT_EQ(v32.extra_params - v3.extra_params, 62 * (1536 * 64 * 128 + 7168 * 128 + 2 * 128 + 7168 * 64));
+}
+
+TEST(ConfigFamilies, GlmMoeDsaSharesEmbeddingsWithItsMtpLayer) {
+    // GLM-5.1 census 753,864,139,008 less the 76 x 256 expert-score biases core does not count.
+    EXPECT_EQ(count_params(test::model("zai-org/GLM-5.1").arch).total, 753864139008 - 76 * 256);
+}
+
+TEST(ConfigFamilies, Glm47FlashIsMlaWithMtp) {
+    const ModelArch& a = test::model("zai-org/GLM-4.7-Flash").arch;
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::mla);
+    EXPECT_EQ(a.mla.kv_lora_rank, 512);
+    // Census 31,221,488,576 less the 47 x 64 expert-score biases.
+    EXPECT_EQ(count_params(a).total, 31221488576 - 47 * 64);
+}
+
+TEST(ConfigFamilies, Glm45vVisionTowerMatchesTheCensus) {
+    const ModelArch& a = test::model("zai-org/GLM-4.5V").arch;
+    EXPECT_TRUE(a.attention_bias);
+    // Census 107,710,933,120 less the 45 x 128 expert-score biases.
+    EXPECT_EQ(count_params(a).total, 107710933120 - 45 * 128);
+}
+
+TEST(ConfigFamilies, KimiK25CountsItsMoonVitTower) {
+    const ModelArch& a = test::model("moonshotai/Kimi-K2.5").arch;
+    const ModelArch& k2 = test::model("moonshotai/Kimi-K2-Instruct").arch;
+    EXPECT_EQ(a.layer_kinds[0], LayerKind::mla);
+    const int64_t w = 1152, merged = 4 * w;
+    const int64_t vit = 27 * (4 * (w * w + w) + 2 * w * 4304 + 4304 + w + 4 * w);
+    EXPECT_EQ(a.extra_params - k2.extra_params,
+              3 * 14 * 14 * w + w + 64 * 64 * w + vit + 2 * w + 2 * w + merged * merged + merged + merged * 7168 + 7168);
+}
+
+TEST(ConfigFamilies, MiniMaxM2FullAttentionOnly) {
+    const ModelArch& a = test::model("MiniMaxAI/MiniMax-M2.7").arch;
+    EXPECT_EQ(a.moe.experts, 256);
+    EXPECT_EQ(a.moe.active_experts, 8);
+    EXPECT_TRUE(a.qk_norm);
+    EXPECT_EQ(std::count(a.layer_kinds.begin(), a.layer_kinds.end(), LayerKind::full_attention), 62);
+    // MiniMax-01's lightning-attention layers (type 0) are refused, not miscounted.
+    ArchResult r = parse_hf_config(R"({"model_type": "minimax_m2", "num_hidden_layers": 2, "hidden_size": 8,
+        "num_attention_heads": 2, "intermediate_size": 4, "vocab_size": 10, "num_local_experts": 2,
+        "num_experts_per_tok": 1, "attn_type_list": [0, 1]})");
+    EXPECT_FALSE(r.ok());
+}
+
+TEST(ConfigFamilies, MoeConfigWithoutDenseWidthIsReadOnlyWhenNoLayerIsDense) {
+    const std::string base = R"({"model_type": "qwen3_5_moe", "text_config": {"num_hidden_layers": 4,
+        "hidden_size": 8, "num_attention_heads": 2, "vocab_size": 10, "num_experts": 2,
+        "num_experts_per_tok": 1, "moe_intermediate_size": 4, "linear_num_key_heads": 1,
+        "linear_num_value_heads": 1, "linear_key_head_dim": 2, "linear_value_head_dim": 2)";
+    ArchResult all_moe = parse_hf_config(base + "}}");
+    ASSERT_TRUE(all_moe.ok()) << all_moe.error;
+    EXPECT_EQ(all_moe.arch.moe.expert_ffn, 4);
+    // Every second layer dense, but no dense width given: refused, not counted as zero.
+    ArchResult half = parse_hf_config(base + R"(, "decoder_sparse_step": 2}})");
+    EXPECT_FALSE(half.ok());
+    EXPECT_NE(half.error.find("intermediate_size"), std::string::npos);
+}
+
+TEST(ConfigFamilies, AbsurdVisionTowersAreRefusedNotOverflowed) {
+    // Widths inside each field's own limit whose products would overflow int64.
+    ArchResult qwen = parse_hf_config(R"({"model_type": "qwen3_vl", "text_config": {"num_hidden_layers": 2,
+        "hidden_size": 8, "num_attention_heads": 2, "intermediate_size": 16, "vocab_size": 10},
+        "vision_config": {"depth": 1024, "hidden_size": 4000000, "intermediate_size": 4000000,
+        "out_hidden_size": 8, "spatial_merge_size": 16, "deepstack_visual_indexes": [0, 1, 2, 3]}})");
+    EXPECT_FALSE(qwen.ok());
+    EXPECT_NE(qwen.error.find("vision_config"), std::string::npos);
+    ArchResult kimi = parse_hf_config(R"({"model_type": "kimi_k25", "num_hidden_layers": 2, "hidden_size": 8,
+        "num_attention_heads": 2, "intermediate_size": 16, "vocab_size": 10, "vision_config":
+        {"vt_num_hidden_layers": 1024, "vt_hidden_size": 4000000, "vt_intermediate_size": 4000000,
+        "merge_kernel_size": [16, 16]}})");
+    EXPECT_FALSE(kimi.ok());
 }

@@ -41,6 +41,9 @@ constexpr int64_t kMaxDim = 1 << 22;      // no real hidden/FFN size is near 4M
 constexpr int64_t kMaxLayers = 1024;
 constexpr int64_t kMaxVocab = 1 << 24;
 constexpr int64_t kMaxContext = int64_t(1) << 26;
+// The largest published models hold about 2e12 weights; 1e14 leaves room for fifty times that and
+// keeps every tensor and total count far inside int64.
+constexpr double kMaxParams = 1e14;
 
 /// The first of several synonymous keys that is present (families name the same thing differently).
 const char* first_key(const json& cfg, std::initializer_list<const char*> keys) {
@@ -185,10 +188,17 @@ bool read_vision_dims(const json& v, int64_t& layers, int64_t& width, int64_t& m
     return true;
 }
 
-/// Multi-token-prediction layers (DeepSeek V3, GLM-4.5): each is one more MoE decoder layer plus
-/// two input norms, the projection of [embedding; hidden] back to hidden, its own output norm, and
-/// its own copies of the embedding table and output head, all stored in the published checkpoint.
-int64_t mtp_params(const ModelArch& a, int64_t mtp_layers);
+/// Multi-token-prediction layers (DeepSeek V3, GLM-4.5, Qwen3.5): each is one more decoder layer like
+/// the last of the main stack plus two input norms, the projection of [embedding; hidden] back to
+/// hidden and its own output norm; DeepSeek-style checkpoints also store their own copies of the
+/// embedding table and output head (`own_embeddings`), Qwen3.5 shares the main ones.
+int64_t mtp_params(const ModelArch& a, int64_t mtp_layers, bool own_embeddings = true);
+
+/// Qwen3-VL / Qwen3.5 vision tower: a Conv3d patch embedding (temporal x spatial patch, with bias),
+/// learned position embeddings, ViT layers, the 2x2 patch merger into the text width, and one more
+/// merger (with its norm after the shuffle) per deepstack layer. Checked against the safetensors
+/// census of Qwen3-VL-8B-Instruct (8,767,123,696), which it reproduces to the unit.
+bool qwen3_vl_vision(const json& outer, int64_t& out, std::string& err);
 
 // ---------------------------------------------------------------------------------------------
 // Family readers.
@@ -612,6 +622,169 @@ bool read_mllama(const json& outer, const json& c, ModelArch& a, std::string& er
     return true;
 }
 
+/// Qwen3-VL (qwen3_vl, qwen3_vl_moe): a Qwen3 / Qwen3-MoE decoder in text_config, the vision tower
+/// counted in extra_params.
+bool read_qwen3_vl(const json& outer, const json& c, ModelArch& a, std::string& err) {
+    if (!read_qk_norm(outer, c, a, err)) return false;
+    // The wrapper decides whether the lm_head is tied; printouts of a loaded config also show the text
+    // class's own default inside text_config (Qwen3-VL-235B: true there, false outside, and the
+    // checkpoint has an lm_head).
+    if (!detail::read_bool(outer, "tie_word_embeddings", a.tied_embeddings, err)) return false;
+    return qwen3_vl_vision(outer, a.extra_params, err);
+}
+
+/// Qwen3.5 (qwen3_5, qwen3_5_moe): the Qwen3-Next hybrid (Gated DeltaNet + gated full attention),
+/// dense or MoE with a shared expert, its MTP layer (sharing the embeddings) and the Qwen3-VL vision tower.
+/// Reproduces the safetensors censuses of Qwen3.5-0.8B-Base, Qwen3.5-4B, Qwen3.6-27B and Qwen3.5-35B-A3B
+/// to the unit.
+bool read_qwen3_5(const json& outer, const json& c, ModelArch& a, std::string& err) {
+    if (!read_qwen3_next(outer, c, a, err)) return false;
+    int mtp = 0;
+    bool own_embeddings = false;
+    if (!detail::read_int(c, "mtp_num_hidden_layers", 0, 64, mtp, err) ||
+        !detail::read_bool(c, "mtp_use_dedicated_embeddings", own_embeddings, err))
+        return false;
+    int64_t vision = 0;
+    if (!qwen3_vl_vision(outer, vision, err)) return false;
+    // Each MoE layer (MTP included) also gates its shared expert with a hidden -> 1 projection.
+    const int64_t shared_gates = a.moe.shared_experts > 0 ? int64_t(a.layers + mtp) * a.hidden : 0;
+    a.extra_params = mtp_params(a, mtp, own_embeddings) + vision + shared_gates;
+    return true;
+}
+
+/// ChatGLM (2 and 3): grouped-query attention as multi_query_group_num KV groups of kv_channels,
+/// biases on the fused QKV projection only.
+bool read_chatglm(const json&, const json& c, ModelArch& a, std::string& err) {
+    bool grouped = false;
+    if (!detail::read_bool(c, "multi_query_attention", grouped, err) ||
+        !detail::read_int(c, "kv_channels", 1, 65536, a.head_dim, err) ||
+        !detail::read_bool(c, "add_qkv_bias", a.attention_bias, err))
+        return false;
+    if (grouped && !detail::read_int(c, "multi_query_group_num", 1, a.heads, a.kv_heads, err, true))
+        return false;
+    return read_sliding(c, "", a, err);
+}
+
+/// DeepSeek-V3.2 sparse attention (deepseek_v32, GLM-5's glm_moe_dsa): each MLA layer, and each MTP
+/// layer, also holds a lightning indexer: wq_b from the query latent to index_n_heads x index_head_dim,
+/// wk from the hidden state to one index_head_dim key, its LayerNorm, and a per-head weight projection.
+/// It runs per token but is small (~2% of an attention layer); it is counted in extra_params with the
+/// MTP layers, which store their own embedding and head in DeepSeek's checkpoint and share the main
+/// ones in GLM-5's. With that, GLM-5.1's census (753,864,139,008) is reproduced to within the 19,456
+/// expert-score biases core does not count.
+bool read_dsa(const json& c, ModelArch& a, bool mtp_own_embeddings, std::string& err) {
+    bool qk_norm = false;
+    int64_t heads = 0, dim = 0;
+    int mtp = 0;
+    if (!detail::read_bool(c, "use_qk_norm", qk_norm, err) ||
+        !detail::read_int(c, "index_n_heads", 1, 4096, heads, err, true) ||
+        !detail::read_int(c, "index_head_dim", 1, 65536, dim, err, true) ||
+        !detail::read_int(c, "num_nextn_predict_layers", 0, 64, mtp, err))
+        return false;
+    if (a.mla.q_lora_rank == 0) {
+        err = "the sparse-attention indexer needs q_lora_rank";
+        return false;
+    }
+    a.qk_norm = qk_norm;
+    const int64_t h = a.hidden;
+    const int64_t indexer = int64_t(a.mla.q_lora_rank) * heads * dim + h * dim + 2 * dim + h * heads;
+    a.extra_params = mtp_params(a, mtp, mtp_own_embeddings) + (a.layers + mtp) * indexer;
+    return read_sliding(c, "", a, err);
+}
+bool read_deepseek_v32(const json&, const json& c, ModelArch& a, std::string& err) {
+    return read_dsa(c, a, true, err);
+}
+bool read_glm_moe_dsa(const json&, const json& c, ModelArch& a, std::string& err) {
+    return read_dsa(c, a, false, err);
+}
+
+/// Kimi K2.5: the Kimi K2 decoder (DeepSeek V3 layout) and a MoonViT vision tower: a patch-embedding
+/// conv with bias, learned init_pos_emb_height x init_pos_emb_width position embeddings, ViT layers, a
+/// final LayerNorm, and the patch-merger projector (LayerNorm, then merged -> merged -> text width MLP
+/// with biases), laid out as in Kimi-VL.
+bool read_kimi_k25(const json& outer, const json& c, ModelArch& a, std::string& err) {
+    if (!read_mtp(outer, c, a, err)) return false;
+    auto v = outer.find("vision_config");
+    if (v == outer.end() || !v->is_object()) return true;
+    int64_t layers = 0, width = 0, mlp = 0, patch = 14, pos_h = 64, pos_w = 64, channels = 3;
+    if (!detail::read_int(*v, "vt_num_hidden_layers", 1, kMaxLayers, layers, err, true) ||
+        !detail::read_int(*v, "vt_hidden_size", 1, kMaxDim, width, err, true) ||
+        !detail::read_int(*v, "vt_intermediate_size", 1, kMaxDim, mlp, err, true) ||
+        !detail::read_int(*v, "patch_size", 1, 4096, patch, err) ||
+        !detail::read_int(*v, "init_pos_emb_height", 1, 4096, pos_h, err) ||
+        !detail::read_int(*v, "init_pos_emb_width", 1, 4096, pos_w, err))
+        return false;
+    int64_t merge = 4;  // merge_kernel_size [2, 2]
+    if (auto k = v->find("merge_kernel_size"); k != v->end() && k->is_array() && k->size() == 2 &&
+                                               (*k)[0].is_number_integer() && (*k)[1].is_number_integer()) {
+        merge = (*k)[0].get<int64_t>() * (*k)[1].get<int64_t>();
+        if (merge < 1 || merge > 256) {
+            err = "vision_config merge_kernel_size is out of range";
+            return false;
+        }
+    }
+    const int64_t merged = width * merge;
+    if (double(merged) * double(merged) + double(layers) * double(width) * (4.0 * double(width) + 2.0 * double(mlp)) >
+        kMaxParams) {
+        err = "vision_config describes more weights than any real model";
+        return false;
+    }
+    a.extra_params += channels * patch * patch * width + width + pos_h * pos_w * width +
+                      vit_layers(layers, width, mlp) + 2 * width  // encoder, final LayerNorm
+                      + 2 * width + merged * merged + merged + merged * a.hidden + a.hidden;  // projector
+    return true;
+}
+
+/// GLM-4.5V (glm4v_moe): the GLM-4.5-Air decoder in text_config and the GLM-4.1V vision tower: Conv3d
+/// patch embedding, RMSNorm, learned positions for image_size / patch_size squared patches, layers of
+/// unbiased QKV attention and a SwiGLU MLP out_hidden_size wide, a 2x2 downsampling conv, and a
+/// merger (projection, LayerNorm, SwiGLU intermediate_size wide). Reproduces the GLM-4.5V census
+/// (107,710,933,120) to within the 5,760 expert-score biases core does not count.
+bool read_glm4v_moe(const json& outer, const json& c, ModelArch& a, std::string& err) {
+    if (!read_glm4_moe(outer, c, a, err)) return false;
+    auto v = outer.find("vision_config");
+    if (v == outer.end() || !v->is_object()) return true;
+    int64_t depth = 0, width = 0, mlp = 0, patch = 14, temporal = 2, channels = 3, image = 336, out_width = 0,
+            merge = 2;
+    bool bias = false;
+    if (!detail::read_int(*v, "depth", 1, kMaxLayers, depth, err, true) ||
+        !detail::read_int(*v, "hidden_size", 1, kMaxDim, width, err, true) ||
+        !detail::read_int(*v, "intermediate_size", 1, kMaxDim, mlp, err, true) ||
+        !detail::read_int(*v, "patch_size", 1, 4096, patch, err) ||
+        !detail::read_int(*v, "temporal_patch_size", 1, 64, temporal, err) ||
+        !detail::read_int(*v, "in_channels", 1, 16, channels, err) ||
+        !detail::read_int(*v, "image_size", 1, 1 << 16, image, err) ||
+        !detail::read_int(*v, "out_hidden_size", 1, kMaxDim, out_width, err, true) ||
+        !detail::read_int(*v, "spatial_merge_size", 1, 16, merge, err) ||
+        !detail::read_bool(*v, "attention_bias", bias, err))
+        return false;
+    const int64_t w = width, positions = (image / patch) * (image / patch);
+    const int64_t layer = 2 * w + w * 3 * w + (bias ? 3 * w : 0) + w * w + 3 * w * out_width;
+    a.extra_params += channels * temporal * patch * patch * w + w  // patch embedding
+                      + w + positions * w                          // post-conv RMSNorm, positions
+                      + depth * layer + w                          // encoder, post LayerNorm
+                      + w * merge * merge * out_width + out_width  // downsampling conv
+                      + out_width * out_width + 2 * out_width + 3 * out_width * mlp;  // merger
+    return true;
+}
+
+/// MiniMax-M2: full attention in every layer (attn_type_list all 1; MiniMax-01's lightning layers are
+/// not supported), q/k RMSNorm, 256 routed experts without a shared one. Its norms span all heads
+/// (qk_norm_type per_layer) where core counts one head's width: 7,168 weights a layer, negligible.
+bool read_minimax_m2(const json&, const json& c, ModelArch& a, std::string& err) {
+    if (auto t = c.find("attn_type_list"); t != c.end() && t->is_array()) {
+        for (const json& x : *t)
+            if (!(x.is_number_integer() && x.get<int64_t>() == 1)) {
+                err = "attn_type_list: only full-attention layers (1) are supported";
+                return false;
+            }
+    }
+    bool qk_norm = false;
+    if (!detail::read_bool(c, "use_qk_norm", qk_norm, err)) return false;
+    a.qk_norm = qk_norm;
+    return read_sliding(c, "", a, err);
+}
+
 // Defaults of configuration classes for keys released config.json files leave out.
 // Gemma3TextConfig (transformers models/gemma3/configuration_gemma3.py).
 constexpr const char* kGemma3TextDefaults =
@@ -655,6 +828,18 @@ const std::array kFamilies = {
     FamilyTraits{"granitemoehybrid", true, true, false, read_granite_hybrid},
     FamilyTraits{"nemotron_h", false, false, false, read_nemotron_h},
     FamilyTraits{"falcon_h1", false, true, false, read_falcon_h1},
+    FamilyTraits{"minicpm", false, true},
+    FamilyTraits{"chatglm", false, true, false, read_chatglm},
+    FamilyTraits{"qwen3_vl", false, true, false, read_qwen3_vl},
+    FamilyTraits{"qwen3_vl_moe", false, true, false, read_qwen3_vl},
+    FamilyTraits{"qwen3_5", false, true, false, read_qwen3_5},
+    FamilyTraits{"qwen3_5_moe", false, true, false, read_qwen3_5},
+    FamilyTraits{"deepseek_v32", false, true, false, read_deepseek_v32},
+    FamilyTraits{"glm_moe_dsa", false, true, false, read_glm_moe_dsa},
+    FamilyTraits{"glm4_moe_lite", false, true, false, read_mtp},
+    FamilyTraits{"kimi_k25", false, true, false, read_kimi_k25},
+    FamilyTraits{"glm4v_moe", false, true, true, read_glm4v_moe},
+    FamilyTraits{"minimax_m2", false, true, false, read_minimax_m2},
 };
 
 const FamilyTraits* find_family(std::string_view model_type) {
@@ -663,7 +848,7 @@ const FamilyTraits* find_family(std::string_view model_type) {
     return nullptr;
 }
 
-int64_t mtp_params(const ModelArch& a, int64_t mtp_layers) {
+int64_t mtp_params(const ModelArch& a, int64_t mtp_layers, bool own_embeddings) {
     if (mtp_layers <= 0) return 0;
     // One decoder layer like the main stack's last (MoE) one, counted by the same tensor description.
     ModelArch one = a;
@@ -678,7 +863,49 @@ int64_t mtp_params(const ModelArch& a, int64_t mtp_layers) {
     for (const TensorGroup& g : arch_tensors(one))
         if (g.layer == 0) layer += g.params;
     const int64_t h = a.hidden, embed = int64_t(a.vocab) * h;
-    return mtp_layers * (layer + 2 * h * h + 3 * h + 2 * embed);
+    return mtp_layers * (layer + 2 * h * h + 3 * h + (own_embeddings ? 2 * embed : 0));
+}
+
+bool qwen3_vl_vision(const json& outer, int64_t& out, std::string& err) {
+    out = 0;
+    auto v = outer.find("vision_config");
+    if (v == outer.end() || !v->is_object()) return true;
+    int64_t depth = 0, width = 0, mlp = 0, patch = 16, temporal = 2, channels = 3, positions = 0, out_width = 0,
+            merge = 2;
+    if (!detail::read_int(*v, "depth", 1, kMaxLayers, depth, err, true) ||
+        !detail::read_int(*v, "hidden_size", 1, kMaxDim, width, err, true) ||
+        !detail::read_int(*v, "intermediate_size", 1, kMaxDim, mlp, err, true) ||
+        !detail::read_int(*v, "patch_size", 1, 4096, patch, err) ||
+        !detail::read_int(*v, "temporal_patch_size", 1, 64, temporal, err) ||
+        !detail::read_int(*v, "in_channels", 1, 16, channels, err) ||
+        !detail::read_int(*v, "num_position_embeddings", 0, 1 << 20, positions, err) ||
+        !detail::read_int(*v, "out_hidden_size", 1, kMaxDim, out_width, err, true) ||
+        !detail::read_int(*v, "spatial_merge_size", 1, 16, merge, err))
+        return false;
+    int64_t deepstack = 0;
+    if (auto d = v->find("deepstack_visual_indexes"); d != v->end() && d->is_array())
+        deepstack = static_cast<int64_t>(d->size());
+    if (deepstack > depth) {
+        err = "vision_config lists more deepstack layers than it has layers";
+        return false;
+    }
+    const int64_t merged = width * merge * merge;
+    // Bound the count in double first, so that absurd widths are refused instead of overflowing.
+    if (double(merged) * double(merged) * double(deepstack + 1) +
+            double(depth) * double(width) * (4.0 * double(width) + 2.0 * double(mlp)) >
+        kMaxParams) {
+        err = "vision_config describes more weights than any real model";
+        return false;
+    }
+    // A merger: LayerNorm (over `norm_width`), fc1 merged -> merged and fc2 merged -> text width, with biases.
+    auto merger = [&](int64_t norm_width) {
+        return 2 * norm_width + merged * merged + merged + merged * out_width + out_width;
+    };
+    out = channels * temporal * patch * patch * width + width  // patch embedding
+          + positions * width                                  // position embedding
+          + vit_layers(depth, width, mlp)                      // encoder
+          + merger(width) + deepstack * merger(merged);
+    return true;
 }
 
 /// Fields every decoder shares, with the synonyms families use.
@@ -710,8 +937,10 @@ bool read_common(const json& c, const FamilyTraits& fam, ModelArch& a, std::stri
         return false;
     }
     a.ffn = fam.gated_ffn ? 0 : 4 * a.hidden;
+    // Configs whose every layer is MoE (Qwen3.5-MoE) may have no dense FFN width at all.
+    const bool all_moe = has(c, "moe_intermediate_size") && !has(c, "first_k_dense_replace");
     if (!detail::read_int(c, first_key(c, {"intermediate_size", "ffn_hidden_size", "n_inner", "block_ff_dim"}),
-                          1, kMaxDim, a.ffn, err, fam.gated_ffn))
+                          1, kMaxDim, a.ffn, err, fam.gated_ffn && !all_moe))
         return false;
     if (!detail::read_int(c, first_key(c, {"vocab_size", "padded_vocab_size"}), 1, kMaxVocab, a.vocab, err,
                           true))
@@ -779,9 +1008,6 @@ json with_defaults(const json& c, const char* defaults) {
     return out;
 }
 
-// The largest published models hold about 2e12 weights; 1e14 leaves room for fifty times that and
-// keeps every tensor and total count far inside int64.
-constexpr double kMaxParams = 1e14;
 
 /// An upper bound on the weights `a` describes, in double so that absurd configs cannot overflow.
 double params_upper_bound(const ModelArch& a) {
@@ -838,6 +1064,14 @@ bool read_arch(const json& cfg, ModelArch& a, std::string& err) {
     if (a.moe.experts > 0 && a.moe.active_experts == 0) {
         err = "missing field 'num_experts_per_tok'";
         return false;
+    }
+    if (a.ffn == 0 || (a.moe.experts > 0 && a.moe.expert_ffn == 0)) {
+        bool dense_layer = false;
+        for (int i = 0; i < a.layers && !dense_layer; ++i) dense_layer = !is_moe_layer(a, i);
+        if (dense_layer || a.moe.expert_ffn == 0) {
+            err = "missing field 'intermediate_size'";
+            return false;
+        }
     }
     if (const double bound = params_upper_bound(a); bound > kMaxParams) {
         err = "config describes up to " + std::to_string(static_cast<long long>(bound / 1e12)) +
