@@ -37,5 +37,14 @@ dist: deps
 	cp build/wasm/wasm/index.html build/wasm/wasm/app.js build/wasm/wasm/style.css \
 	   build/wasm/wasm/headroom.js build/wasm/wasm/headroom.wasm dist/
 
+## bench: Release build of bench/, then print scenarios/s of estimate, the catalog sweep's time, and
+## the probe's CPU bandwidth next to a reference OpenMP triad (figures, not pass/fail: not in `test`)
+bench: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release --target bench_estimate bench_recommend bench_triad
+	build/release/bin/bench_estimate
+	build/release/bin/bench_recommend
+	build/release/bin/bench_triad
+
 clean:
 	rm -rf build dist
