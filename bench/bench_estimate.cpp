@@ -2,6 +2,7 @@
 // the calibration scenarios parsed once, then predicted in a loop.
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,8 +17,8 @@ namespace {
 /// The rate the page's sweeps need (issue #5).
 constexpr double kTargetScenariosPerSecond = 100000;
 
-/// Seconds the timed loop runs at least, so the rate is not one timer tick's worth.
-constexpr double kMinSeconds = 2.0;
+/// CPU seconds the timed loop runs at least, so the rate is not one timer tick's worth.
+constexpr double kMinCpuSeconds = 2.0;
 
 }  // namespace
 
@@ -52,17 +53,21 @@ int main(int argc, char** argv) {
     double sink = 0;
     for (const auto& s : scenarios) sink += headroom::predict(s).speed.decode_tok_s;
     size_t done = 0;
+    // CPU time too: on a shared machine the wall-clock rate says more about the neighbours.
+    const std::clock_t cpu_start = std::clock();
     const auto start = Clock::now();
-    double seconds = 0;
-    while (seconds < kMinSeconds) {
+    double cpu_seconds = 0;
+    while (cpu_seconds < kMinCpuSeconds) {
         for (const auto& s : scenarios) sink += headroom::predict(s).speed.decode_tok_s;
         done += scenarios.size();
-        seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        cpu_seconds = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const double rate = double(done) / seconds;
-    std::printf("estimate: %zu scenarios from %s, %zu predictions in %.2f s: %.0f scenarios/s "
-                "(%.2f us each; target >= %.0f/s: %s)  [checksum %.3g]\n",
-                scenarios.size(), path.c_str(), done, seconds, rate, 1e6 / rate, kTargetScenariosPerSecond,
-                rate >= kTargetScenariosPerSecond ? "met" : "NOT met", sink);
+    const double cpu_rate = cpu_seconds > 0 ? double(done) / cpu_seconds : 0;
+    std::printf("estimate: %zu scenarios from %s, %zu predictions in %.2f s wall / %.2f s CPU: %.0f scenarios/s "
+                "wall, %.0f per CPU second (%.2f us each; target >= %.0f/s: %s)  [checksum %.3g]\n",
+                scenarios.size(), path.c_str(), done, seconds, cpu_seconds, rate, cpu_rate, 1e6 / cpu_rate,
+                kTargetScenariosPerSecond, cpu_rate >= kTargetScenariosPerSecond ? "met" : "NOT met", sink);
     return 0;
 }
