@@ -21,9 +21,14 @@ constexpr int kSamples = 10;
 
 int main(int argc, char** argv) {
     const headroom::probe::SystemInfo sys = headroom::probe::read_system_info();
-    // Each array well past the last-level cache (and at least 256 MiB): DRAM, not cache, is measured.
-    size_t array_bytes = std::max<size_t>(size_t(256) << 20, 8 * sys.last_level_cache_bytes);
+    // The probe's own array size (cpu_plan_rule: past the last-level cache, capped at 1 GiB since
+    // virtual machines report the host's whole L3); a first argument in MiB overrides it.
+    size_t array_bytes = headroom::probe::plan_cpu_bandwidth(sys, /*quick=*/false).array_bytes;
     if (argc > 1) array_bytes = size_t(std::strtoull(argv[1], nullptr, 10)) << 20;
+    if (array_bytes < (size_t(1) << 20)) {
+        std::fprintf(stderr, "bench_triad: arrays of at least 1 MiB, please\n");
+        return 2;
+    }
     std::printf("CPU: %s, %d threads, LLC %zu MiB, arrays of %zu MiB, %d samples each\n", sys.cpu_model.c_str(),
                 sys.cpu_threads, sys.last_level_cache_bytes >> 20, array_bytes >> 20, kSamples);
     // Interleave the two, so a neighbour's load on a shared machine hits both alike.

@@ -206,6 +206,13 @@ int cmd_measure(const std::vector<std::string>& args, std::ostream& out, std::os
             << g.read_gbs.median << std::setw(13) << g.triad_gbs.median << std::setw(13)
             << g.free_bytes / (1024.0 * 1024 * 1024) << (g.cache_artefact ? "  (cache artefact!)" : "")
             << "\n";
+    for (const GpuReport& g : run.gpus.devices) {
+        if (g.fp16_tflops.samples == 0) continue;
+        out << "  " << g.name << ": FP16 " << g.fp16_tflops.median << " TFLOPS";
+        if (g.bf16_tflops.samples > 0) out << ", BF16 " << g.bf16_tflops.median << " TFLOPS";
+        if (g.int8_tops.samples > 0) out << ", INT8 " << g.int8_tops.median << " TOPS";
+        out << " (" << g.gemm_method << "); launch " << g.launch_latency_us << " us\n";
+    }
     out << std::left << std::setw(40) << run.system.cpu_model.substr(0, 39) << std::right << std::setw(10)
         << run.cpu.read_gbs.median << std::setw(13) << run.cpu.triad_gbs.median << std::setw(13)
         << run.system.available_memory_bytes / (1024.0 * 1024 * 1024) << "\n";

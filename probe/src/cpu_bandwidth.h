@@ -25,6 +25,9 @@ public:
     ~CpuBackend() override;
     bool allocate(size_t array_bytes, std::string& error) override;
     double run(Kernel kernel) override;
+    /// The array copy and triad write (b is 1 and c is 2 throughout), for tests of the kernels' results.
+    const double* written() const;
+    size_t elements() const;
 
 private:
     struct Arrays;
