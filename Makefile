@@ -1,5 +1,5 @@
 # Makefile: the README's commands. Each target installs what is missing first.
-.PHONY: deps serve test probe dist release bench fuzz clean
+.PHONY: deps serve test probe dist release bench bench-native bench-page fuzz clean
 
 PORT ?= 8080
 export NODE_PATH := /usr/share/nodejs
@@ -37,11 +37,23 @@ dist: deps
 	cp build/wasm/wasm/*.html build/wasm/wasm/*.js build/wasm/wasm/*.css build/wasm/wasm/headroom.wasm dist/
 	node tests/web/dist_check.mjs dist
 
-## bench: the page's speed and size in headless Chromium (first answer, redraw, sweep, gzip size)
-bench: deps
+## bench: every benchmark below; each prints its figures (none is pass/fail, none is in `test`)
+bench: bench-native bench-page
+
+## bench-page: the page's speed and size in headless Chromium (first answer, redraw, sweep, gzip size)
+bench-page: deps
 	cmake --preset wasm >/dev/null
 	cmake --build --preset wasm
 	node tests/web/bench.mjs build/wasm/wasm
+
+## bench-native: Release build of bench/, then print scenarios/s of estimate, the catalog sweep's time, and
+## the probe's CPU bandwidth next to a reference OpenMP triad (figures, not pass/fail: not in `test`)
+bench-native: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release --target bench_estimate bench_recommend bench_triad
+	build/release/bin/bench_estimate
+	build/release/bin/bench_recommend
+	build/release/bin/bench_triad
 
 clean:
 	rm -rf build dist

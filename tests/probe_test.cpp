@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "gguf_writer.h"
 #include "headroom/profile.h"
+#include "headroom/recommend.h"
 #include "measure.h"
 #include "profile_writer.h"
 #include "test_support.h"
@@ -66,6 +67,7 @@ TEST(ProfileLink, Base64UrlRoundsOffWithoutPadding) {
 TEST(Cli, HelpAndBadArguments) {
     EXPECT_EQ(cli({"--help"}).code, kExitOk);
     EXPECT_NE(cli({"--help"}).out.find("Exit codes"), std::string::npos);
+    EXPECT_NE(cli({"--help"}).out.find("headroom-probe fit"), std::string::npos);
     EXPECT_EQ(cli({"--bogus"}).code, kExitUsage);
     EXPECT_EQ(cli({"estimate"}).code, kExitUsage);
     EXPECT_EQ(cli({"estimate", "--scenarios", "/no/such/file"}).code, kExitIo);
@@ -133,7 +135,77 @@ TEST(Cli, QuickCpuMeasurementWritesAProfileThePageCanRead) {
     ASSERT_TRUE(p.ok()) << p.error;
     EXPECT_TRUE(p.hardware.measured);
     EXPECT_GT(p.hardware.bandwidth_bytes_s, 1e8);  // any real machine moves more than 0.1 GB/s
+    // The run closes with what runs chat well on the measured device (possibly nothing on a CPU).
+    EXPECT_TRUE(r.out.find("Runs well on") != std::string::npos ||
+                r.out.find("Nothing in the catalog runs well") != std::string::npos)
+        << r.out;
+    // fit reads the same profile back and gives core's picks for it.
+    const CliRun f = cli({"fit", "--profile", path, "--json", "--top", "3"});
+    ASSERT_EQ(f.code, kExitOk) << f.err;
+    const json doc = json::parse(f.out);
+    EXPECT_EQ(doc["hardware"]["measured"], true);
+    EXPECT_EQ(doc["workload"], "chat");
+    headroom::Setup s;
+    s.hardware = p.hardware;
+    EXPECT_EQ(doc["picks"].size(), recommend_models(test::catalog(), s, *find_workload(test::catalog(), "chat"), 3).size());
     std::remove(path.c_str());
+}
+
+TEST(Fit, CatalogHardwareGivesCoresPicksAsTableAndJson) {
+    const CliRun t = cli({"fit", "--hardware", "nvidia-rtx-4090"});
+    ASSERT_EQ(t.code, kExitOk) << t.err;
+    headroom::Setup s;
+    s.hardware = *find_hardware(test::catalog(), "nvidia-rtx-4090");
+    const auto picks = recommend_models(test::catalog(), s, *find_workload(test::catalog(), "chat"), 10);
+    ASSERT_GE(picks.size(), 3u);
+    EXPECT_NE(t.out.find("Runs well on NVIDIA GeForce RTX 4090"), std::string::npos) << t.out;
+    for (const ModelPick& p : picks) EXPECT_NE(t.out.find(p.model_id), std::string::npos) << p.model_id;
+
+    const CliRun j = cli({"fit", "--hardware", "nvidia-rtx-3060", "--workload", "agent", "--top", "4",
+                          "--engine", "ollama", "--json"});
+    ASSERT_EQ(j.code, kExitOk) << j.err;
+    const json doc = json::parse(j.out);
+    EXPECT_EQ(doc["workload"], "agent");
+    EXPECT_EQ(doc["engine"], "ollama");
+    EXPECT_EQ(doc["hardware"]["id"], "nvidia-rtx-3060");
+    s.hardware = *find_hardware(test::catalog(), "nvidia-rtx-3060");
+    s.engine = "ollama";
+    const auto agent = recommend_models(test::catalog(), s, *find_workload(test::catalog(), "agent"), 4);
+    ASSERT_EQ(doc["picks"].size(), agent.size());
+    for (size_t i = 0; i < agent.size(); ++i) {
+        EXPECT_EQ(doc["picks"][i]["model_id"], agent[i].model_id);
+        EXPECT_EQ(doc["picks"][i]["format"], agent[i].format);
+        EXPECT_EQ(doc["picks"][i]["verdict"], "runs-well");
+        EXPECT_DOUBLE_EQ(doc["picks"][i]["decode_tok_s"].get<double>(), agent[i].decode_tok_s);
+        EXPECT_DOUBLE_EQ(doc["picks"][i]["ttft_s"].get<double>(), agent[i].ttft_s);
+        EXPECT_EQ(doc["picks"][i]["headroom_bytes"].get<int64_t>(), agent[i].headroom_bytes);
+    }
+}
+
+TEST(Fit, BadArgumentsAndProfilesGiveTheDocumentedExitCodes) {
+    CliRun r = cli({"fit", "--hardware", "nvidia-rtx-4090", "--workload", "nope"});
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_NE(r.err.find("chat, coding, rag, agent, serving, batch"), std::string::npos) << r.err;
+    r = cli({"fit", "--hardware", "no-such-card"});
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_NE(r.err.find("no-such-card"), std::string::npos);
+    r = cli({"fit", "--hardware", "nvidia-rtx-4090", "--engine", "nope"});
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_NE(r.err.find("llama.cpp"), std::string::npos);
+    for (const char* top : {"0", "-1", "x", "10x", "1001"})
+        EXPECT_EQ(cli({"fit", "--hardware", "nvidia-rtx-4090", "--top", top}).code, kExitUsage) << top;
+    EXPECT_EQ(cli({"fit", "--hardware", "nvidia-rtx-4090", "--profile", "x.json"}).code, kExitUsage);
+    EXPECT_EQ(cli({"fit", "--bogus"}).code, kExitUsage);
+    EXPECT_EQ(cli({"fit", "--profile", "/no/such/profile.json"}).code, kExitIo);
+    // A profile without a device's backend: exit 5, and the message names the field.
+    const std::string bad = (std::filesystem::temp_directory_path() / "headroom-bad-profile.json").string();
+    std::ofstream(bad) << R"({"schema": "headroom-profile/1", "devices": [{"kind": "gpu", "memory_bytes": 1e10}]})";
+    r = cli({"fit", "--profile", bad});
+    EXPECT_EQ(r.code, kExitBadFile);
+    EXPECT_NE(r.err.find("backend"), std::string::npos) << r.err;
+    std::ofstream(bad) << "not json";
+    EXPECT_EQ(cli({"fit", "--profile", bad}).code, kExitBadFile);
+    std::remove(bad.c_str());
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "headroom/advice.h"
+#include "headroom/weights.h"
 
 namespace headroom {
 namespace {
@@ -19,6 +20,20 @@ const std::vector<std::string>& formats_for(const std::string& engine) {
     if (engine == "mlx") return mlx;
     if (engine == "vllm" || engine == "sglang" || engine == "tensorrt-llm") return gpu_server;
     return gguf;
+}
+
+/// True when `format` cannot run well with `s` whatever the context, users and speed: the weights
+/// the engine places on the devices alone leave less than the safe headroom of an upper bound on
+/// the devices' capacity. Cheap (weight bytes are memoised per shape), so a sweep skips most
+/// formats that do not fit before the full assessment; assess would say too-tight, spills-to-cpu
+/// or wont-fit for every one it skips (memory.cpp: total >= device weights >= these bytes;
+/// capacity <= memory x GPU share x devices).
+bool cannot_run_well(const ModelArch& arch, const Setup& s) {
+    const double capacity_bound = s.hardware.memory_bytes * s.hardware.gpu_memory_share * s.devices;
+    // Rounding margin: the bound must never skip a format that assess would pass.
+    constexpr double kMargin = 1.0 + 1e-9;
+    const double least_on_device = double(weights_bytes(arch, s.format).device_bytes);
+    return least_on_device > (1.0 - kSafeHeadroomShare) * capacity_bound * kMargin;
 }
 
 int release_year(const std::string& released) {
@@ -46,6 +61,7 @@ std::vector<ModelPick> recommend_models(const Catalog& catalog, const Setup& set
             Setup s = setup;
             s.format = f.format;
             s.weights_file_bytes = 0;
+            if (cannot_run_well(m.arch, s)) continue;
             const Assessment a = assess(m.arch, s, workload, /*capacity_figures=*/false);
             if (a.verdict != Verdict::runs_well) continue;
             // Formats are tried most bits first: the first that runs well is this model's best.
@@ -71,6 +87,7 @@ HardwareChoice recommend_hardware(const Catalog& catalog, const ModelArch& model
             Setup s = setup;
             s.hardware = hw;
             s.devices = devices;
+            if (cannot_run_well(model, s)) continue;
             const Assessment a = assess(model, s, workload, /*capacity_figures=*/false);
             if (a.verdict != Verdict::runs_well) continue;
             HardwarePick p{hw.id, hw.name, devices, a.verdict, a.figures.decode_tok_s,

@@ -1,5 +1,8 @@
-// gpu_probe.cu: CUDA measurements of each device: memory bandwidth (read, copy, triad), FP16
-// tensor-core throughput, host-device bandwidth and kernel launch latency, timed with CUDA events.
+// gpu_probe.cu: CUDA measurements of each device: memory bandwidth (read, copy, triad, through
+// the shared backend logic), FP16/BF16/INT8 matrix throughput (cuBLAS when it can be opened, a
+// built-in tensor-core kernel otherwise), host-device bandwidth and kernel launch latency, timed
+// with CUDA events.
+#include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #include <mma.h>
@@ -8,6 +11,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "backend.h"
+#include "cublas_loader.h"
 #include "gpu.h"
 
 namespace headroom::probe {
@@ -98,6 +103,71 @@ float time_ms(F launch) {
     return ms;
 }
 
+/// Device memory as a bandwidth backend: three buffers, the kernels above, CUDA-event timing.
+class CudaBackend : public BandwidthBackend {
+public:
+    explicit CudaBackend(int sm_count) : blocks_(sm_count * 8) {}
+    ~CudaBackend() override {
+        for (void* p : {static_cast<void*>(x), static_cast<void*>(y), static_cast<void*>(z), static_cast<void*>(sink)})
+            if (p) cudaFree(p);
+    }
+    bool allocate(size_t array_bytes, std::string& error) override {
+        bytes = array_bytes & ~size_t(1023);
+        HR_CUDA(cudaMalloc(&x, bytes));
+        HR_CUDA(cudaMalloc(&y, bytes));
+        HR_CUDA(cudaMalloc(&z, bytes));
+        HR_CUDA(cudaMalloc(&sink, sizeof(int)));
+        HR_CUDA(cudaMemset(x, 1, bytes));
+        HR_CUDA(cudaMemset(y, 0, bytes));
+        HR_CUDA(cudaMemset(z, 2, bytes));
+        return true;
+    }
+    double run(Kernel k) override {
+        const size_t n16 = bytes / 16;
+        const float ms = time_ms([&] {
+            switch (k) {
+                case Kernel::read: read_kernel<<<blocks_, kThreads>>>(x, n16, sink); break;
+                case Kernel::copy: copy_kernel<<<blocks_, kThreads>>>(x, y, n16); break;
+                case Kernel::triad:
+                    triad_kernel<<<blocks_, kThreads>>>(reinterpret_cast<float4*>(x), reinterpret_cast<float4*>(y),
+                                                        reinterpret_cast<float4*>(z), 3.0f, n16);
+                    break;
+            }
+        });
+        return ms * 1e-3;
+    }
+    size_t bytes = 0;
+    int4 *x = nullptr, *y = nullptr, *z = nullptr;
+    int* sink = nullptr;
+
+private:
+    static constexpr int kThreads = 256;
+    int blocks_;
+};
+
+/// Matrix throughput through cuBLAS: C = A^T B for square n x n matrices (the "TN" layout INT8
+/// tensor-core GEMMs ask for), `samples` timed calls after one warm-up; rate in 1e12 ops/s.
+/// Zero samples when cuBLAS refuses the types on this device.
+RateStats cublas_rate(const CublasLib& lib, int n, cudaDataType ab, cudaDataType c, cublasComputeType_t compute,
+                      void* a, void* b, void* out, int samples) {
+    const float alpha_f = 1.0f, beta_f = 0.0f;
+    const int alpha_i = 1, beta_i = 0;
+    const bool integer = compute == CUBLAS_COMPUTE_32I;
+    const void* alpha = integer ? static_cast<const void*>(&alpha_i) : &alpha_f;
+    const void* beta = integer ? static_cast<const void*>(&beta_i) : &beta_f;
+    auto call = [&] {
+        return lib.gemm_ex(lib.handle, CUBLAS_OP_T, CUBLAS_OP_N, n, n, n, alpha, a, ab, n, b, ab, n, beta, out, c, n,
+                           compute, CUBLAS_GEMM_DEFAULT);
+    };
+    if (call() != CUBLAS_STATUS_SUCCESS || cudaDeviceSynchronize() != cudaSuccess) return {};
+    bool failed = false;
+    RateStats r = sample_rates(0, samples, [&] {
+        const float ms = time_ms([&] { failed |= call() != CUBLAS_STATUS_SUCCESS; });
+        return 2.0 * double(n) * n * n / (ms * 1e-3) / 1e12;
+    });
+    return failed ? RateStats{} : r;
+}
+
 bool measure_device(int dev, bool quick, GpuReport& r, std::string& error, std::ostream& progress) {
     HR_CUDA(cudaSetDevice(dev));
     cudaDeviceProp prop{};
@@ -126,53 +196,60 @@ bool measure_device(int dev, bool quick, GpuReport& r, std::string& error, std::
     r.free_bytes = double(free_b);
     r.total_bytes = double(total_b);
 
-    // Buffers many times the L2 so every sample comes from DRAM/HBM.
-    size_t bytes = std::max<size_t>(size_t(64) * l2_bytes, size_t(1) << 30);
-    bytes = std::min(bytes, free_b / 4);
-    bytes &= ~size_t(1023);
-    const size_t n16 = bytes / 16;
-    int4 *x = nullptr, *y = nullptr, *z = nullptr;
-    int* sink = nullptr;
-    HR_CUDA(cudaMalloc(&x, bytes));
-    HR_CUDA(cudaMalloc(&y, bytes));
-    HR_CUDA(cudaMalloc(&z, bytes));
-    HR_CUDA(cudaMalloc(&sink, sizeof(int)));
-    HR_CUDA(cudaMemset(x, 1, bytes));
-    HR_CUDA(cudaMemset(y, 0, bytes));
-    HR_CUDA(cudaMemset(z, 2, bytes));
-    const int threads = 256, blocks = prop.multiProcessorCount * 8;
-    const int samples = quick ? 8 : 30;
-
-    progress << "  " << r.name << ": memory bandwidth (" << bytes / (1 << 20) << " MiB buffers)\n";
-    r.read_gbs = sample_rates(2, samples, [&] {
-        float ms = time_ms([&] { read_kernel<<<blocks, threads>>>(x, n16, sink); });
-        return double(bytes) / (ms * 1e-3) / 1e9;
-    });
-    r.copy_gbs = sample_rates(2, samples, [&] {
-        float ms = time_ms([&] { copy_kernel<<<blocks, threads>>>(x, y, n16); });
-        return 2.0 * double(bytes) / (ms * 1e-3) / 1e9;
-    });
-    r.triad_gbs = sample_rates(2, samples, [&] {
-        float ms = time_ms([&] {
-            triad_kernel<<<blocks, threads>>>(reinterpret_cast<float4*>(x), reinterpret_cast<float4*>(y),
-                                              reinterpret_cast<float4*>(z), 3.0f, n16);
-        });
-        return 3.0 * double(bytes) / (ms * 1e-3) / 1e9;
-    });
+    // Buffers many times the L2 so every sample comes from DRAM/HBM (gpu_plan_rule).
+    CudaBackend backend(prop.multiProcessorCount);
+    const BandwidthPlan plan = plan_bandwidth(gpu_plan_rule(quick), size_t(l2_bytes), double(free_b));
+    progress << "  " << r.name << ": memory bandwidth (" << plan.array_bytes / (1 << 20) << " MiB buffers, "
+             << plan.samples << " samples)\n";
+    const BandwidthResult bw = measure_bandwidth(backend, plan, {Kernel::read, Kernel::copy, Kernel::triad},
+                                                 r.theoretical_bandwidth_gbs);
+    if (!bw.ok) {
+        error = bw.error;
+        return false;
+    }
     HR_CUDA(cudaGetLastError());
-    r.cache_artefact = is_cache_artefact(r.read_gbs.best, r.theoretical_bandwidth_gbs);
+    r.read_gbs = bw.read_gbs;
+    r.copy_gbs = bw.copy_gbs;
+    r.triad_gbs = bw.triad_gbs;
+    r.cache_artefact = bw.cache_artefact;
+    const size_t bytes = backend.bytes;
+    int4* x = backend.x;
+    int4* y = backend.y;
+    int4* z = backend.z;
 
-    progress << "  " << r.name << ": FP16 tensor-core throughput\n";
-    const int n = 4096;
-    half *a = reinterpret_cast<half*>(x), *b = reinterpret_cast<half*>(y);
-    float* c = reinterpret_cast<float*>(z);
-    if (bytes >= size_t(n) * n * 4) {
-        const int warps = (n / 32) * (n / 32);
-        r.fp16_tflops = sample_rates(1, quick ? 3 : 10, [&] {
-            float ms = time_ms([&] { wmma_gemm<<<(warps * 32 + 255) / 256, 256>>>(a, b, c, n); });
-            return 2.0 * double(n) * n * n / (ms * 1e-3) / 1e12;
-        });
-        HR_CUDA(cudaGetLastError());
+    // Matrix throughput: cuBLAS when it opens (what engines use), else the built-in WMMA kernel.
+    const CublasLib cublas;
+    const int gemm_samples = quick ? 3 : 10;
+    if (cublas.ok()) {
+        // n = 8192: about a teraflop per call, long enough for event timing, small enough (C in
+        // FP32 or INT32: 256 MiB) for the bandwidth buffers to hold A, B and C.
+        const int n = 8192;
+        if (bytes >= size_t(n) * n * 4) {
+            progress << "  " << r.name << ": FP16, BF16 and INT8 GEMM throughput (" << cublas.name() << ")\n";
+            r.gemm_method = "cuBLAS cublasGemmEx (" + cublas.name() + "), n=" + std::to_string(n) + ", TN";
+            r.fp16_tflops = cublas_rate(cublas, n, CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, x, y, z, gemm_samples);
+            if (prop.major >= 8)  // BF16 tensor cores arrived with Ampere
+                r.bf16_tflops = cublas_rate(cublas, n, CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, x, y, z, gemm_samples);
+            if (prop.major * 10 + prop.minor >= 75)  // INT8 tensor cores from Turing on
+                r.int8_tops = cublas_rate(cublas, n, CUDA_R_8I, CUDA_R_32I, CUBLAS_COMPUTE_32I, x, y, z, gemm_samples);
+            cudaGetLastError();  // a refused type is not the probe's failure
+        }
+    }
+    if (r.fp16_tflops.samples == 0) {
+        progress << "  " << r.name << ": FP16 tensor-core throughput (built-in kernel"
+                 << (cublas.ok() ? "" : "; no cuBLAS found") << ")\n";
+        const int n = 4096;
+        half *a = reinterpret_cast<half*>(x), *b = reinterpret_cast<half*>(y);
+        float* c = reinterpret_cast<float*>(z);
+        if (bytes >= size_t(n) * n * 4) {
+            const int warps = (n / 32) * (n / 32);
+            r.gemm_method = "built-in WMMA 16x16x16 GEMM, n=" + std::to_string(n);
+            r.fp16_tflops = sample_rates(1, gemm_samples, [&] {
+                float ms = time_ms([&] { wmma_gemm<<<(warps * 32 + 255) / 256, 256>>>(a, b, c, n); });
+                return 2.0 * double(n) * n * n / (ms * 1e-3) / 1e12;
+            });
+            HR_CUDA(cudaGetLastError());
+        }
     }
 
     progress << "  " << r.name << ": host-device bandwidth (pinned)\n";
@@ -196,10 +273,6 @@ bool measure_device(int dev, bool quick, GpuReport& r, std::string& error, std::
         for (int i = 0; i < launches; ++i) empty_kernel<<<1, 1>>>();
     });
     r.launch_latency_us = ms * 1e3 / launches;
-    cudaFree(x);
-    cudaFree(y);
-    cudaFree(z);
-    cudaFree(sink);
     HR_CUDA(cudaGetLastError());
     return true;
 }

@@ -1,4 +1,4 @@
-// cli.cpp: headroom-probe commands: measure (default), estimate, catalog.
+// cli.cpp: headroom-probe commands: measure (default), estimate, catalog, inspect, fit.
 #include "cli.h"
 
 #include <algorithm>
@@ -10,15 +10,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cpu_bandwidth.h"
-#include "gpu.h"
+#include "fit.h"
 #include "headroom/catalog.h"
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
 #include "headroom/params.h"
+#include "headroom/profile.h"
 #include "inspect.h"
+#include "machine.h"
 #include "profile_writer.h"
-#include "system_info.h"
 
 #ifndef HEADROOM_VERSION
 #define HEADROOM_VERSION "0.0.0"
@@ -34,7 +34,12 @@ constexpr const char* kHelp = R"(headroom-probe: measure this machine, then say 
 Usage:
   headroom-probe [--quick] [--out FILE] [--json] [--page-url URL]
       Measure memory bandwidth (CPU always; each CUDA GPU where present), write the profile
-      (default headroom-profile.json) and print a link that opens the page on these numbers.
+      (default headroom-profile.json), print a link that opens the page on these numbers and
+      the catalog models that run chat well on the measured device.
+  headroom-probe fit [--profile FILE | --hardware ID] [--workload NAME] [--top N] [--engine E] [--json]
+      The catalog models that run well for the workload (default chat, top 10, llama.cpp), with
+      the page's verdicts and figures, on the profile's device, a catalog hardware entry, or
+      (neither given) this machine measured now with a quick run.
   headroom-probe estimate --scenarios FILE|-
       Answer scenario lines (shared/calibration/README.md contract), one JSON line each.
   headroom-probe catalog models|hardware [--json]
@@ -49,13 +54,16 @@ Options:
   --out FILE    where to write the profile (default headroom-profile.json)
   --json        print machine-readable JSON on stdout instead of the table
   --page-url U  page address for the link (default http://127.0.0.1:8080/)
+  --workload N  fit: a preset of catalog/workloads.json (chat, coding, rag, agent, serving, batch)
+  --top N       fit: at most N models, 1 to 1000 (default 10)
+  --engine E    fit: llama.cpp, ollama, vllm, mlx, exllamav2, mlc, tensorrt-llm, sglang, lmstudio
 
 Exit codes:
   0 success (scenario lines with bad input are answered with an "error" field)
   2 bad command line
   3 a file could not be read or written
   4 the embedded catalog failed to load
-  5 a model file is malformed or truncated (inspect)
+  5 a model file is malformed or truncated (inspect), or a profile is invalid (fit)
 )";
 
 std::string utc_now() {
@@ -177,22 +185,7 @@ int cmd_measure(const std::vector<std::string>& args, std::ostream& out, std::os
             return kExitUsage;
         }
     }
-    ProbeRun run;
-    run.created_utc = utc_now();
-    run.quick = quick;
-    run.system = read_system_info();
-    err << "headroom-probe " << HEADROOM_VERSION << ": measuring " << run.system.cpu_model << "\n";
-    run.gpus = probe_gpus(quick, err);
-    err << "  GPU: " << run.gpus.message << "\n";
-    // Arrays far larger than the last-level cache, so the CPU figures are DRAM's.
-    // Virtual machines often report the whole host's L3, so the multiple is capped.
-    const size_t llc = run.system.last_level_cache_bytes;
-    const size_t floor_bytes = (quick ? size_t(64) : size_t(256)) << 20;
-    const size_t cap_bytes = (quick ? size_t(256) : size_t(1024)) << 20;
-    const size_t array_bytes = std::clamp((quick ? 2 : 4) * llc, floor_bytes, cap_bytes);
-    err << "  CPU: read and triad bandwidth, " << run.system.cpu_threads << " threads, "
-        << (array_bytes >> 20) << " MiB arrays\n";
-    run.cpu = measure_cpu_bandwidth(array_bytes, run.system.cpu_threads, quick ? 4 : 10);
+    const ProbeRun run = measure_machine(quick, err, utc_now());
 
     const std::string profile = profile_json(run);
     std::ofstream f(out_path);
@@ -213,10 +206,32 @@ int cmd_measure(const std::vector<std::string>& args, std::ostream& out, std::os
             << g.read_gbs.median << std::setw(13) << g.triad_gbs.median << std::setw(13)
             << g.free_bytes / (1024.0 * 1024 * 1024) << (g.cache_artefact ? "  (cache artefact!)" : "")
             << "\n";
+    for (const GpuReport& g : run.gpus.devices) {
+        if (g.fp16_tflops.samples == 0) continue;
+        out << "  " << g.name << ": FP16 " << g.fp16_tflops.median << " TFLOPS";
+        if (g.bf16_tflops.samples > 0) out << ", BF16 " << g.bf16_tflops.median << " TFLOPS";
+        if (g.int8_tops.samples > 0) out << ", INT8 " << g.int8_tops.median << " TOPS";
+        out << " (" << g.gemm_method << "); launch " << g.launch_latency_us << " us\n";
+    }
     out << std::left << std::setw(40) << run.system.cpu_model.substr(0, 39) << std::right << std::setw(10)
         << run.cpu.read_gbs.median << std::setw(13) << run.cpu.triad_gbs.median << std::setw(13)
         << run.system.available_memory_bytes / (1024.0 * 1024 * 1024) << "\n";
     out << "profile: " << out_path << "\nopen: " << link << "\n";
+    // What runs well on the measured device (a GPU if any, else the CPU), from the same core.
+    Catalog catalog;
+    const ProfileResult measured = hardware_from_profile(profile);
+    if (!measured.ok()) {
+        err << "headroom-probe: the profile just written does not read back: " << measured.error << "\n";
+        return kExitOk;
+    }
+    if (!load(catalog, err)) return kExitCatalog;
+    const Workload* chat = find_workload(catalog, "chat");
+    if (!chat) return kExitOk;
+    constexpr size_t kClosingPicks = 5;
+    out << "\n";
+    print_fit_table(out, measured.hardware, *chat, "llama.cpp",
+                    fit_picks(catalog, measured.hardware, *chat, "llama.cpp", kClosingPicks));
+    out << "(more: headroom-probe fit --profile " << out_path << " [--workload NAME])\n";
     return kExitOk;
 }
 
@@ -235,6 +250,7 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         if (args[0] == "estimate") return cmd_estimate(args, in, out, err);
         if (args[0] == "catalog") return cmd_catalog(args, out, err);
         if (args[0] == "inspect") return cmd_inspect(args, out, err);
+        if (args[0] == "fit") return cmd_fit(args, out, err);
     }
     return cmd_measure(args, out, err);
 }

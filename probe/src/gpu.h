@@ -23,7 +23,10 @@ struct GpuReport {
     RateStats read_gbs;
     RateStats copy_gbs;
     RateStats triad_gbs;
-    RateStats fp16_tflops;
+    RateStats fp16_tflops;         ///< dense FP16 GEMM, FP32 accumulate
+    RateStats bf16_tflops;         ///< dense BF16 GEMM, FP32 accumulate (cuBLAS only; sm_80 and newer)
+    RateStats int8_tops;           ///< dense INT8 GEMM, INT32 accumulate (cuBLAS only; sm_75 and newer)
+    std::string gemm_method;       ///< how the matrix figures were measured (cuBLAS or the built-in kernel)
     RateStats h2d_gbs;
     RateStats d2h_gbs;
     double launch_latency_us = 0;

@@ -31,8 +31,10 @@ std::string profile_json(const ProbeRun& run) {
             {"d2h_bandwidth_gbs", stats(g.d2h_gbs, "cudaMemcpy to pinned host memory")},
             {"launch_latency_us", {{"median", g.launch_latency_us}, {"method", "1000 empty kernel launches, mean"}}},
         };
-        if (g.fp16_tflops.samples > 0)
-            m["fp16_tflops"] = stats(g.fp16_tflops, "built-in WMMA 16x16x16 FP16 GEMM, FP32 accumulate, n=4096");
+        const std::string gemm = g.gemm_method.empty() ? "built-in WMMA 16x16x16 GEMM, n=4096" : g.gemm_method;
+        if (g.fp16_tflops.samples > 0) m["fp16_tflops"] = stats(g.fp16_tflops, gemm + ", FP16 in, FP32 accumulate");
+        if (g.bf16_tflops.samples > 0) m["bf16_tflops"] = stats(g.bf16_tflops, gemm + ", BF16 in, FP32 accumulate");
+        if (g.int8_tops.samples > 0) m["int8_tops"] = stats(g.int8_tops, gemm + ", INT8 in, INT32 accumulate");
         devices.push_back({{"kind", "gpu"},
                            {"backend", "cuda"},
                            {"name", g.name},
