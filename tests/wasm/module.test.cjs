@@ -64,7 +64,7 @@ test('every calibration scenario gets the same answer as the native probe', asyn
       for (const k of ['decode_tok_s', 'prefill_tok_s', 'ttft_s']) {
         assert.ok(relClose(w[k], n[k], 1e-9), `${n.id} ${k}: wasm ${w[k]} native ${n[k]}`);
       }
-      for (const k of Object.keys(n.memory)) assert.equal(w.memory[k], n.memory[k], `${n.id} memory.${k}`);
+      for (const k of Object.keys(n.memory)) assert.deepStrictEqual(w.memory[k], n.memory[k], `${n.id} memory.${k}`);
       assert.equal(w.verdict, n.verdict);
     });
   }
