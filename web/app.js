@@ -327,12 +327,34 @@
     $('quant').disabled = state.model === GGUF;
     if (state.model === GGUF && gguf && [...$('quant').options].some((o) => o.value === gguf.info.quant)) $('quant').value = gguf.info.quant;
     const sc = scenario();
-    const prediction = core.advise(JSON.stringify(sc));
+    // The first view answers without the suggestions (each re-evaluates the setup: the slowest part
+    // of a cold start); they follow a moment later with the chart.
+    const prediction = outputsDrawn ? core.advise(JSON.stringify(sc)) : core.estimate(JSON.stringify(sc));
     render(prediction);
     scheduleRecommendations(sc);
     writeHash();
-    outputs()?.render({ state, profile: profileText, scenario: sc, prediction });
+    scheduleOutputs({ state, profile: profileText, scenario: sc, prediction });
   }
+
+  /// The chart and the explanations sweep contexts and format text. On the first view they are drawn
+  /// just after the answer is on screen (the first answer comes sooner); after that with it, so that
+  /// what is pinned or copied is always what is shown.
+  let outputsDrawn = false;
+  function scheduleOutputs(ctx) {
+    if (outputsDrawn) {
+      outputs()?.render(ctx);
+      return;
+    }
+    setTimeout(() => {
+      if (outputsDrawn) return;
+      outputsDrawn = true;
+      lastOutputs.prediction = core.advise(JSON.stringify(lastOutputs.scenario));
+      render(lastOutputs.prediction);
+      outputs()?.render(lastOutputs);
+    }, 0);
+    lastOutputs = ctx;
+  }
+  let lastOutputs = null;
 
   /// The sweeps take longer than the answer: run them after the answer is on screen, once for a
   /// burst of changes (they recompute only when their own inputs changed; see recommend.js).
@@ -522,8 +544,10 @@
     });
     update();
     showMessage(linkProblem);
-    document.body.dataset.ready = 'true';
     performance.mark('headroom-first-answer');  // read by tests/web/bench.mjs
+    // Ready once the chart and explanations drawn after the first answer are there too (timers run
+    // in order).
+    setTimeout(() => { document.body.dataset.ready = 'true'; }, 0);
     registerServiceWorker();
   }
 

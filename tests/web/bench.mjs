@@ -91,11 +91,12 @@ const sweep = await page.evaluate(async () => {
   const models = core.catalogModels();
   const run = () => {
     const t0 = performance.now();
-    if (typeof core.recommend === 'function') {
-      try {
-        const r = core.recommend(JSON.stringify({ hardware: 'nvidia-rtx-4090', workload: 'chat', context: 8192 }));
-        if (r && !r.error) return { ms: performance.now() - t0, how: 'core.recommend', n: models.length };
-      } catch (e) { /* another signature: fall back to the loop */ }
+    if (typeof core.recommendModels === 'function') {
+      // What the page's panel runs: core's ranked sweep over every catalog model and format.
+      const r = core.recommendModels(JSON.stringify({ id: 'sweep', model: models[0].id, quant: 'Q4_K_M',
+        hardware: 'nvidia-rtx-4090', gpus: 1, engine: 'llama.cpp', context: 8192, kv_type: 'f16', prompt_tokens: 500,
+        gen_tokens: 400, workload: 'chat' }), 1000);
+      if (r && !r.error) return { ms: performance.now() - t0, how: 'core.recommendModels', n: models.length };
     }
     let answered = 0;
     for (const m of models) {
