@@ -70,12 +70,16 @@
 
     if (spec.ref && isFinite(spec.ref.y) && spec.ref.y > 0) {
       svg.append(el('line', { x1: LEFT, x2: W - RIGHT, y1: py(spec.ref.y), y2: py(spec.ref.y), class: 'ref-line' }));
-      svg.append(el('text', { x: W - RIGHT - 4, y: py(spec.ref.y) - 5, class: 'ref-label', 'text-anchor': 'end' }, spec.ref.label));
+      // On the left: the current-context label sits at the right end of the chart.
+      svg.append(el('text', { x: LEFT + 4, y: py(spec.ref.y) - 5, class: 'ref-label', 'text-anchor': 'start' }, spec.ref.label));
     }
     if (spec.marker) {
       const x = px(spec.marker);
       svg.append(el('line', { x1: x, x2: x, y1: TOP, y2: H - BOTTOM, class: 'marker-line' }));
-      svg.append(el('text', { x: x + 4, y: TOP + 10, class: 'marker-label' }, `now: ${tokensLabel(spec.marker)}`));
+      // Past the middle the label goes on the line's left, so it never runs off the chart.
+      const right = x > (LEFT + W - RIGHT) / 2;
+      svg.append(el('text', { x: right ? x - 4 : x + 4, y: TOP + 10, class: 'marker-label', 'text-anchor': right ? 'end' : 'start' },
+        `now: ${tokensLabel(spec.marker)}`));
     }
 
     // The line, broken where a point has no figure.
