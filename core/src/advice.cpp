@@ -32,6 +32,12 @@ std::string tokens(int64_t n) {
     return std::to_string(n);
 }
 
+/// System RAM that layers or experts kept on the host may take.
+double usable_host_bytes(const Setup& s) {
+    return (s.host_memory_bytes > 0 ? s.host_memory_bytes : kDefaultHostMemoryBytes) *
+           memory_constants::kHostMemoryUsableShare;
+}
+
 /// Memory at `context` tokens for `users` sequences; the rest of the setup as given.
 MemoryBreakdown memory_at(const ModelArch& a, Setup s, int64_t context, int users) {
     s.context = context;
@@ -111,8 +117,7 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     const std::string need = gib(double(m.total_bytes)) + " needed, " + gib(double(m.capacity_bytes)) + " available";
     // 1. Do the weights load at all (smallest context, one user)?
     if (!minimal.fits) {
-        const double host = (s.host_memory_bytes > 0 ? s.host_memory_bytes : kDefaultHostMemoryBytes) *
-                            memory_constants::kHostMemoryUsableShare;
+        const double host = usable_host_bytes(s);
         // System RAM holds the layers that spill and what the engine keeps on the host anyway
         // (llama.cpp's token embedding table).
         const double spilled = double(minimal.total_bytes - minimal.capacity_bytes);
@@ -140,8 +145,7 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     }
     // Experts kept in system RAM (--cpu-moe) must fit there.
     if (experts_on_host(a, s)) {
-        const double host = (s.host_memory_bytes > 0 ? s.host_memory_bytes : kDefaultHostMemoryBytes) *
-                            memory_constants::kHostMemoryUsableShare;
+        const double host = usable_host_bytes(s);
         const double on_host = double(m.weights_bytes - m.device_weights_bytes);
         if (on_host > host) {
             r.verdict = Verdict::wont_fit;

@@ -5,19 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../web/serve.mjs';
+import { here, root, siteDir, startSite, openPageIn } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const siteDir = process.env.HEADROOM_SITE_DIR || path.join(root, 'build', 'wasm', 'wasm');
-const chromiumPath = process.env.HEADROOM_CHROMIUM || '/usr/bin/chromium';
 const hubDir = path.join(here, 'fixtures', 'hub');
-
-// The flags this machine's closed network and root user need (see README).
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let server, hubServer, browser, base, hub;
 const hubRequests = [];
@@ -72,13 +62,9 @@ function startHub() {
 }
 
 test.before(async () => {
-  assert.ok(fs.existsSync(path.join(siteDir, 'headroom.wasm')), `build the wasm preset first (${siteDir})`);
-  assert.ok(fs.existsSync(chromiumPath), `chromium not found at ${chromiumPath}`);
-  server = await serve(siteDir, 0);
-  base = `http://127.0.0.1:${server.address().port}/`;
+  ({ server, browser, base } = await startSite());
   hubServer = await startHub();
   hub = `http://127.0.0.1:${hubServer.address().port}`;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: FLAGS });
 });
 
 test.after(async () => {
@@ -87,16 +73,7 @@ test.after(async () => {
   hubServer?.close();
 });
 
-async function openPage(url, context) {
-  const ctx = context || await browser.newContext();
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => { errors.push('dialog: ' + d.message()); d.dismiss(); });
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
-  return { page, ctx, errors };
-}
+const openPage = (url, context) => openPageIn(browser, url, context);
 
 const figures = async (page) => ({
   verdict: await page.getAttribute('[data-testid=verdict]', 'data-verdict'),

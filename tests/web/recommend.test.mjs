@@ -4,27 +4,13 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../web/serve.mjs';
+import { here, root, siteDir, startSite, openPageIn } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const siteDir = process.env.HEADROOM_SITE_DIR || path.join(root, 'build', 'wasm', 'wasm');
-const chromiumPath = process.env.HEADROOM_CHROMIUM || '/usr/bin/chromium';
-
-// The flags this machine's closed network and root user need (see README).
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let server, browser, base;
 
 test.before(async () => {
-  assert.ok(fs.existsSync(path.join(siteDir, 'headroom.wasm')), `build the wasm preset first (${siteDir})`);
-  assert.ok(fs.existsSync(chromiumPath), `chromium not found at ${chromiumPath}`);
-  server = await serve(siteDir, 0);
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: FLAGS });
+  ({ server, browser, base } = await startSite());
 });
 
 test.after(async () => {
@@ -32,16 +18,7 @@ test.after(async () => {
   server?.close();
 });
 
-async function openPage(url, context) {
-  const ctx = context || await browser.newContext();
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => { errors.push('dialog: ' + d.message()); d.dismiss(); });
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
-  return { page, ctx, errors };
-}
+const openPage = (url, context) => openPageIn(browser, url, context);
 
 /// Waits until the recommendations reflect the latest change (they run just after the answer).
 async function recommendationsAfter(page, round) {
