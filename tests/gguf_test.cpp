@@ -316,6 +316,11 @@ TEST(GgufParse, CorruptedTensors) {
     expect_error(bare_header(3, 2, 0) + raw_tensor("a", {big}, 0, 0) + raw_tensor("b", {big}, 0, 0),
                  "total tensor size overflows");
     expect_error(bare_header(3, 2, 0) + raw_tensor("a", {32}, 0, 0) + raw_tensor("a", {32}, 0, 128), "appears twice");
+    // Found by the gguf fuzz target: Q4_0 holds 32 elements in 18 bytes, so two tensors of 2^62 elements fit
+    // the byte total (2^61.2 bytes together) while their element total overflows.
+    const uint64_t many = uint64_t(1) << 62;
+    expect_error(bare_header(3, 2, 0) + raw_tensor("a", {many}, 2, 0) + raw_tensor("b", {many}, 2, 0),
+                 "total element count overflows");
 }
 
 TEST(GgufParse, DuplicateKeysAndBadAlignment) {

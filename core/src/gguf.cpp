@@ -292,12 +292,17 @@ bool parse(Reader& r, uint64_t size, const uint8_t* data, GgufHeader& h) {
 
     std::set<std::string> names;
     uint64_t data_end = 0;
+    // Low-bit types hold up to ~5 elements per byte, so the element total can overflow where the byte
+    // total does not; describe_gguf sums both.
+    int64_t total_elements = 0;
     for (uint64_t i = 0; i < h.tensor_count; ++i) {
         GgufTensor t;
         if (!read_tensor(r, t, i, h.alignment)) return false;
         if (!names.insert(t.name).second) return r.fail("tensor '" + t.name.substr(0, 80) + "' appears twice");
         if (h.tensor_bytes > kInt64Max - t.bytes) return r.fail("total tensor size overflows");
         h.tensor_bytes += t.bytes;
+        if (total_elements > kInt64Max - t.elements) return r.fail("total element count overflows");
+        total_elements += t.elements;
         if (t.offset > uint64_t(kInt64Max) - uint64_t(t.bytes)) return r.fail("tensor data offsets overflow");
         data_end = std::max(data_end, t.offset + uint64_t(t.bytes));
         h.tensors.push_back(std::move(t));
