@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -65,15 +64,6 @@ Exit codes:
   4 the embedded catalog failed to load
   5 a model file is malformed or truncated (inspect), or a profile is invalid (fit)
 )";
-
-std::string utc_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 bool load(Catalog& catalog, std::ostream& err) {
     CatalogResult r = load_catalog(embedded_catalog_json());

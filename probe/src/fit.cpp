@@ -3,7 +3,6 @@
 #include "fit.h"
 
 #include <charconv>
-#include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
@@ -22,15 +21,6 @@ namespace {
 constexpr long kMaxTop = 1000;
 
 constexpr double kGiB = 1024.0 * 1024 * 1024;
-
-std::string utc_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::string preset_names(const Catalog& c) {
     std::string s;

@@ -2,6 +2,7 @@
 #include "machine.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "cpu_bandwidth.h"
 #include "gpu.h"
@@ -12,6 +13,15 @@
 #endif
 
 namespace headroom::probe {
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
 
 ProbeRun measure_machine(bool quick, std::ostream& err, const std::string& created_utc) {
     ProbeRun run;

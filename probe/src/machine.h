@@ -3,10 +3,14 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 
 #include "profile_writer.h"
 
 namespace headroom::probe {
+
+/// Now, as the profile's `created` field writes it (ISO 8601, UTC).
+std::string utc_now();
 
 /// Measures this machine; progress lines go to `progress`. `quick` is the short run.
 ProbeRun measure_machine(bool quick, std::ostream& progress, const std::string& created_utc);
