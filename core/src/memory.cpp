@@ -26,7 +26,19 @@ bool pools_kv(const std::string& engine) {
     return engine == "vllm" || engine == "sglang" || engine == "tensorrt-llm";
 }
 
-int64_t round_up(int64_t v, int64_t step) { return (v + step - 1) / step * step; }
+/// The cache of an engine other than llama.cpp: cells in multiples of its block (`pad`), sliding-
+/// window layers holding the window and one prompt chunk (or the whole context with `swa_full`),
+/// in the cache type throughout, MLA models caching the latent (vLLM, SGLang, TensorRT-LLM).
+int64_t engine_kv_bytes(const ModelArch& a, const Setup& s, int64_t pad, int64_t chunk, bool swa_full,
+                        int mla_latent) {
+    KvOptions o;
+    o.pad = pad;
+    o.ubatch = chunk;
+    o.swa_full = swa_full;
+    o.swa_f16 = false;
+    o.mla_latent = mla_latent;
+    return llama_cpp_kv_cache(a, s.context, s.batch, s.kv_type, s.kv_type, o).total();
+}
 
 /// Activation buffers of engines without a model of their own (MLC): the logits (vocab x ubatch,
 /// f32) and one FFN intermediate for one micro-batch.
@@ -75,12 +87,17 @@ double profile_activation_bytes_per_token(const ModelArch& a) {
     return double(a.hidden) * memory_constants::kVllmActivationWidths * 2.0;
 }
 
+/// vLLM's max_num_batched_tokens: the setup's, or vLLM's default for the device.
+int64_t vllm_batched_tokens(const Setup& s) {
+    return s.max_num_batched_tokens > 0 ? s.max_num_batched_tokens
+           : vllm_large_device(s.hardware) ? memory_constants::kVllmBatchedTokensLarge
+                                           : memory_constants::kVllmBatchedTokensSmall;
+}
+
 /// vLLM: the profile pass's activations and sampler rows, per device.
 double vllm_compute_bytes_per_device(const ModelArch& a, const Setup& s) {
     const bool large = vllm_large_device(s.hardware);
-    const double tokens = double(s.max_num_batched_tokens > 0 ? s.max_num_batched_tokens
-                                 : large ? memory_constants::kVllmBatchedTokensLarge
-                                         : memory_constants::kVllmBatchedTokensSmall);
+    const double tokens = double(vllm_batched_tokens(s));
     const double seqs = double(s.max_num_seqs > 0 ? s.max_num_seqs
                                : large ? memory_constants::kVllmMaxSeqsLarge
                                        : memory_constants::kVllmMaxSeqsSmall);
@@ -142,8 +159,9 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
         m.compute_bytes =
             llama_cpp_compute_buffer(a, s.context, kv.ubatch, s.flash_attn, kv.pad).device_bytes * n;
     } else if (vllm) {
-        // Paged cache: each sequence holds whole blocks.
-        m.kv_bytes = kv_cache_bytes(a, round_up(s.context, mc::kVllmBlockTokens), s.batch, s.kv_type);
+        // Paged cache: each sequence holds whole blocks; a sliding-window layer the window and one
+        // step's batched tokens (SlidingWindowSpec.max_memory_usage_bytes).
+        m.kv_bytes = engine_kv_bytes(a, s, mc::kVllmBlockTokens, vllm_batched_tokens(s), false, 1);
         m.compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * n);
         if (s.hardware.backend != "cpu") overhead = mc::kVllmNonTorchBytes + mc::kVllmCudaGraphBytes;
         // vLLM's budget is a share of each device's whole memory; it refuses to start where less
@@ -156,20 +174,21 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
     } else if (s.engine == "sglang") {
         // SGLang's pools (weights and KV) get mem_fraction_static of each device; the reservation
         // holds its activations and CUDA graphs (compute) and the CUDA context (runtime).
-        m.kv_bytes = kv_cache_bytes(a, s.context, s.batch, s.kv_type);
+        m.kv_bytes = engine_kv_bytes(a, s, 1, 0, true, 1);
         const double reserved = sglang_reserved_bytes_per_device(s.hardware, n);
         overhead = std::min(runtime, reserved);
         m.compute_bytes = static_cast<int64_t>((reserved - overhead) * n);
     } else if (s.engine == "tensorrt-llm") {
-        m.kv_bytes = kv_cache_bytes(a, s.context, s.batch, s.kv_type);
+        m.kv_bytes = engine_kv_bytes(a, s, 1, 0, true, 1);
         m.compute_bytes = static_cast<int64_t>(double(mc::kTrtllmMaxNumTokens) *
                                                profile_activation_bytes_per_token(a) * n);
     } else if (s.engine == "mlx") {
-        m.kv_bytes = kv_cache_bytes(a, round_up(s.context, mc::kMlxCacheStep), s.batch, s.kv_type);
+        // Sliding-window layers keep a rotating cache of the window (plus the chunk being added).
+        m.kv_bytes = engine_kv_bytes(a, s, mc::kMlxCacheStep, mc::kMlxPrefillStep, false, -1);
         m.compute_bytes = static_cast<int64_t>(chunk_compute_bytes(a, mc::kMlxPrefillStep, s.context) * n);
     } else if (s.engine == "exllamav2") {
         // The cache for the whole context and batch, allocated at load.
-        m.kv_bytes = kv_cache_bytes(a, s.context, s.batch, s.kv_type);
+        m.kv_bytes = engine_kv_bytes(a, s, 1, 0, true, -1);
         m.compute_bytes =
             static_cast<int64_t>(chunk_compute_bytes(a, mc::kExllamaV2MaxInputLen, s.context) * n);
     } else {
