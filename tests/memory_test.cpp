@@ -228,7 +228,9 @@ TEST(Memory, TensorRtLlmCacheTakesNinetyPercentOfTheFreeMemory) {
     s.engine = "tensorrt-llm";
     const MemoryBreakdown m = estimate_memory(arch, s);
     const double free = s.hardware.memory_bytes - double(m.device_weights_bytes + m.compute_bytes + m.overhead_bytes);
-    EXPECT_NEAR(double(m.kv_pool_bytes), 0.9 * free, kv_bytes_per_token(arch, KvType::f16) + 1);
+    EXPECT_NEAR(double(m.kv_pool_bytes), 0.9 * free, 32 * kv_bytes_per_token(arch, KvType::f16) + 1);
+    EXPECT_EQ(m.kv_pool_tokens % 32, 0);  // tokens_per_block
+    EXPECT_EQ(m.kv_bytes, int64_t(8192 * kv_bytes_per_token(arch, KvType::f16)));
     EXPECT_NEAR(double(m.capacity_bytes), s.hardware.memory_bytes - 0.1 * free, 2);
     EXPECT_GT(m.compute_bytes, 0);
     EXPECT_TRUE(m.fits);

@@ -26,6 +26,13 @@ bool pools_kv(const std::string& engine) {
     return engine == "vllm" || engine == "sglang" || engine == "tensorrt-llm";
 }
 
+/// Tokens per block of a paged cache (SGLang pages one token by default).
+int64_t block_tokens(const std::string& engine) {
+    if (engine == "vllm") return memory_constants::kVllmBlockTokens;
+    if (engine == "tensorrt-llm") return memory_constants::kTrtllmTokensPerBlock;
+    return 1;
+}
+
 /// The cache of an engine other than llama.cpp: cells in multiples of its block (`pad`), sliding-
 /// window layers holding the window and one prompt chunk (or the whole context with `swa_full`),
 /// in the cache type throughout, MLA models caching the latent (vLLM, SGLang, TensorRT-LLM).
@@ -161,7 +168,7 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
     } else if (vllm) {
         // Paged cache: each sequence holds whole blocks; a sliding-window layer the window and one
         // step's batched tokens (SlidingWindowSpec.max_memory_usage_bytes).
-        m.kv_bytes = engine_kv_bytes(a, s, mc::kVllmBlockTokens, vllm_batched_tokens(s), false, 1);
+        m.kv_bytes = engine_kv_bytes(a, s, block_tokens(s.engine), vllm_batched_tokens(s), false, 1);
         m.compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * n);
         if (s.hardware.backend != "cpu") overhead = mc::kVllmNonTorchBytes + mc::kVllmCudaGraphBytes;
         // vLLM's budget is a share of each device's whole memory; it refuses to start where less
@@ -179,7 +186,7 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
         overhead = std::min(runtime, reserved);
         m.compute_bytes = static_cast<int64_t>((reserved - overhead) * n);
     } else if (s.engine == "tensorrt-llm") {
-        m.kv_bytes = engine_kv_bytes(a, s, 1, 0, true, 1);
+        m.kv_bytes = engine_kv_bytes(a, s, mc::kTrtllmTokensPerBlock, 0, true, 1);
         m.compute_bytes = static_cast<int64_t>(double(mc::kTrtllmMaxNumTokens) *
                                                profile_activation_bytes_per_token(a) * n);
     } else if (s.engine == "mlx") {
@@ -206,15 +213,16 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
     m.fits = m.total_bytes <= m.capacity_bytes;
 
     // The cache the engine allocates: vLLM, SGLang and TensorRT-LLM take all that is left of their
-    // budget (vLLM in whole blocks).
+    // budget, in whole blocks.
     const double per_token = kv_bytes_per_token(a, s.kv_type);
     m.kv_pool_bytes = m.kv_bytes;
     m.kv_pool_tokens = int64_t(s.context) * s.batch;
     if (pools_kv(s.engine) && per_token > 0) {
         const double left = double(m.capacity_bytes) - fixed;
-        const double block = per_token * double(vllm ? mc::kVllmBlockTokens : 1);
+        const int64_t tokens = block_tokens(s.engine);
+        const double block = per_token * double(tokens);
         const int64_t blocks = left > 0 ? static_cast<int64_t>(left / block) : 0;
-        m.kv_pool_tokens = blocks * (vllm ? mc::kVllmBlockTokens : 1);
+        m.kv_pool_tokens = blocks * tokens;
         m.kv_pool_bytes = static_cast<int64_t>(double(blocks) * block);
     }
 

@@ -92,6 +92,8 @@ inline constexpr double kSglangReserveHugeGib = 32.0;
 /// engine's activation buffers are allocated (KvCacheConfig.free_gpu_memory_fraction, 0.9 by
 /// default; kv_cache_free_gpu_mem_fraction in the Triton backend). The other tenth stays unused.
 inline constexpr double kTrtllmKvFreeFraction = 0.9;
+/// Tokens per KV cache block (KvCacheConfig.tokens_per_block, 32 by default; catalog/engines.json).
+inline constexpr int64_t kTrtllmTokensPerBlock = 32;
 /// Tokens the engine's activation buffers are sized for (BuildConfig / LLM API max_num_tokens
 /// default 8192). Their bytes per token reuse vLLM's profile-pass model (kVllmActivationWidths),
 /// which was fitted to vLLM, not to TensorRT-LLM.
