@@ -114,6 +114,13 @@ TEST(Estimate, DisplayAndDesktopReserveOptions) {
               gib);
     EXPECT_EQ(run("{" + base + ", " + inline_hw + R"(, "desktop_reserve_gb": 0.5}})")["memory"]["desktop_bytes"].get<double>(),
               0.5 * gib);
+    // A setup that does not fit says the desktop took part of the card.
+    const json tight = run(R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "F16", "hardware": "nvidia-rtx-4090",
+        "context": 48000})");
+    EXPECT_EQ(tight["verdict"], "too-tight");
+    EXPECT_NE(tight["reasons"][0].get<std::string>().find("23.0 GiB available after the 1.0 GiB the desktop keeps"),
+              std::string::npos)
+        << tight["reasons"];
     for (const char* bad : {R"("display": "yes")", R"("desktop_reserve_gb": -1)", R"("desktop_reserve_gb": 1e9)"}) {
         const json p = run("{" + base + R"(, "hardware": "nvidia-rtx-4090", )" + bad + "}");
         ASSERT_TRUE(p["error"].is_string()) << bad;
