@@ -90,3 +90,40 @@ TEST(Estimate, CalibrationRowsAreAnsweredForTheirScenario) {
     EXPECT_TRUE(p["error"].is_null()) << p.dump();
     EXPECT_GT(p["decode_tok_s"].get<double>(), 0);
 }
+
+// A consumer card is taken to drive the displays; a scenario can say it does not, or how much the
+// desktop keeps; an inline device without a kind or segment is headless.
+TEST(Estimate, DisplayAndDesktopReserveOptions) {
+    const std::string base = R"("model": "meta-llama/Meta-Llama-3-8B", "quant": "Q4_K_M", "gen_tokens": 128)";
+    const double gib = 1024.0 * 1024 * 1024;
+    const json card = run("{" + base + R"(, "hardware": "nvidia-rtx-4090"})");
+    EXPECT_EQ(card["memory"]["desktop_bytes"].get<double>(), gib);
+    EXPECT_EQ(card["memory"]["capacity_bytes"].get<double>(), 23 * gib);
+    const json headless = run("{" + base + R"(, "hardware": "nvidia-rtx-4090", "display": false})");
+    EXPECT_EQ(headless["memory"]["desktop_bytes"], 0);
+    EXPECT_EQ(headless["memory"]["capacity_bytes"].get<double>(), 24 * gib);
+    const json own = run("{" + base + R"(, "hardware": "nvidia-rtx-4090", "desktop_reserve_gb": 2.5})");
+    EXPECT_EQ(own["memory"]["capacity_bytes"].get<double>(), 21.5 * gib);
+    // A datacenter card has no desktop unless the scenario says it drives one.
+    EXPECT_EQ(run("{" + base + R"(, "hardware": "nvidia-h100-sxm"})")["memory"]["desktop_bytes"], 0);
+    EXPECT_EQ(run("{" + base + R"(, "hardware": "nvidia-h100-sxm", "display": true})")["memory"]["desktop_bytes"].get<double>(),
+              gib);
+    const std::string inline_hw = R"("hardware": {"name": "x", "memory_gb": 16, "bandwidth_gbs": 500, "backend": "cuda")";
+    EXPECT_EQ(run("{" + base + ", " + inline_hw + "}}")["memory"]["desktop_bytes"], 0);
+    EXPECT_EQ(run("{" + base + ", " + inline_hw + R"(, "kind": "gpu", "segment": "consumer"}})")["memory"]["desktop_bytes"].get<double>(),
+              gib);
+    EXPECT_EQ(run("{" + base + ", " + inline_hw + R"(, "desktop_reserve_gb": 0.5}})")["memory"]["desktop_bytes"].get<double>(),
+              0.5 * gib);
+    // A setup that does not fit says the desktop took part of the card.
+    const json tight = run(R"({"model": "meta-llama/Meta-Llama-3-8B", "quant": "F16", "hardware": "nvidia-rtx-4090",
+        "context": 48000})");
+    EXPECT_EQ(tight["verdict"], "too-tight");
+    EXPECT_NE(tight["reasons"][0].get<std::string>().find("23.0 GiB available after the 1.0 GiB the desktop keeps"),
+              std::string::npos)
+        << tight["reasons"];
+    for (const char* bad : {R"("display": "yes")", R"("desktop_reserve_gb": -1)", R"("desktop_reserve_gb": 1e9)"}) {
+        const json p = run("{" + base + R"(, "hardware": "nvidia-rtx-4090", )" + bad + "}");
+        ASSERT_TRUE(p["error"].is_string()) << bad;
+        EXPECT_NE(p["error"].get<std::string>().find(std::string(bad).substr(1, 7)), std::string::npos) << p["error"];
+    }
+}

@@ -306,8 +306,10 @@
       return s;
     }));
     const rows = parts.map(([cls, label, bytes]) => [cls, label, gib(bytes)]);
-    rows.push(['', 'Total needed', gib(m.total_bytes)], ['', 'Capacity', gib(m.capacity_bytes)],
-      ['', p.fits ? 'Headroom' : 'Short by', gib(Math.abs(m.capacity_bytes - m.total_bytes))]);
+    rows.push(['', 'Total needed', gib(m.total_bytes)], ['', 'Capacity', gib(m.capacity_bytes)]);
+    // The desktop's share of a display GPU is taken out of the capacity; say so where there is one.
+    if (m.desktop_bytes > 0) rows.push(['', 'Kept by the desktop', gib(m.desktop_bytes)]);
+    rows.push(['', p.fits ? 'Headroom' : 'Short by', gib(Math.abs(m.capacity_bytes - m.total_bytes))]);
     $('breakdown').replaceChildren(...rows.map(([cls, label, value]) => {
       const tr = document.createElement('tr');
       const a = document.createElement('td');

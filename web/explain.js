@@ -145,7 +145,8 @@
       ['KV cache', `${gib(m.kv_bytes)} for ${ctx.info.context} tokens of ${ctx.info.kv}`],
       ['Compute buffers', gib(m.compute_bytes)],
       ['Runtime', gib(m.overhead_bytes)],
-      ['Capacity', `${gib(m.capacity_bytes)}${hw.name ? ` (${hw.name}${ctx.info.gpus > 1 ? ` × ${ctx.info.gpus}` : ''})` : ''}`],
+      ['Capacity', `${gib(m.capacity_bytes)}${hw.name ? ` (${hw.name}${ctx.info.gpus > 1 ? ` × ${ctx.info.gpus}` : ''})` : ''}` +
+        (m.desktop_bytes > 0 ? `, less ${gib(m.desktop_bytes)} the OS and desktop keep on the display GPU` : '')],
       ['Sources', MEMORY_SOURCE],
     ];
     const fresh = [

@@ -114,7 +114,9 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     f.task_s = task_seconds(w, at_mean);
     f.tokens_per_hour = f.decode_tok_s * s.batch * 3600.0;
 
-    const std::string need = gib(double(m.total_bytes)) + " needed, " + gib(double(m.capacity_bytes)) + " available";
+    // Where the desktop keeps part of a display GPU, say so: "available" is what is left of it.
+    const std::string need = gib(double(m.total_bytes)) + " needed, " + gib(double(m.capacity_bytes)) + " available" +
+                             (m.desktop_bytes > 0 ? " after the " + gib(double(m.desktop_bytes)) + " the desktop keeps" : "");
     // 1. Do the weights load at all (smallest context, one user)?
     if (!minimal.fits) {
         const double host = usable_host_bytes(s);

@@ -8,6 +8,7 @@
 #include "hardware_read.h"
 #include "headroom/params.h"
 #include "json_read.h"
+#include "memory_constants.h"
 #include "workload_read.h"
 
 namespace headroom {
@@ -136,6 +137,18 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
         !detail::read_number(s, "hardware_memory_gb", 0.5, 1e5, memory_option_gb, err))
         return false;
     set.host_memory_bytes = host_gb * detail::kBytesPerMemoryGb;
+    // Whether the device drives the displays: "display" switches the hardware's default desktop
+    // share on or off, "desktop_reserve_gb" gives the figure itself.
+    if (auto it = s.find("display"); it != s.end() && !it->is_null()) {
+        bool display = false;
+        if (!detail::read_bool(s, "display", display, err)) return false;
+        if (!display) set.hardware.desktop_reserve_bytes = 0;
+        else if (set.hardware.desktop_reserve_bytes <= 0)
+            set.hardware.desktop_reserve_bytes = memory_constants::kDesktopReserveBytes;
+    }
+    double desktop_gb = -1;
+    if (!detail::read_number(s, "desktop_reserve_gb", 0, 64, desktop_gb, err)) return false;
+    if (desktop_gb >= 0) set.hardware.desktop_reserve_bytes = desktop_gb * detail::kBytesPerMemoryGb;
     if (memory_option_gb > 0) {
         // A memory configuration of the same chip (Apple sells each in several); Metal's working
         // set follows the memory size.
@@ -227,7 +240,8 @@ std::string prediction_json(const Prediction& p) {
     out["memory"] = {{"weights_bytes", m.weights_bytes},   {"device_weights_bytes", m.device_weights_bytes},
                      {"kv_bytes", m.kv_bytes},             {"compute_bytes", m.compute_bytes},
                      {"overhead_bytes", m.overhead_bytes}, {"total_bytes", m.total_bytes},
-                     {"capacity_bytes", m.capacity_bytes}, {"kv_pool_bytes", m.kv_pool_bytes},
+                     {"capacity_bytes", m.capacity_bytes}, {"desktop_bytes", m.desktop_bytes},
+                     {"kv_pool_bytes", m.kv_pool_bytes},
                      {"kv_pool_tokens", m.kv_pool_tokens}};
     if (!p.devices.empty()) {
         json devices = json::array();

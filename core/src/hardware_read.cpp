@@ -3,10 +3,19 @@
 
 #include <array>
 
+#include "memory_constants.h"
+
 namespace headroom {
 
 double metal_working_set_share(double memory_bytes) {
     return memory_bytes >= 64.0 * 1024 * 1024 * 1024 ? 0.75 : 2.0 / 3.0;
+}
+
+double default_desktop_reserve_bytes(const std::string& kind, const std::string& segment, bool unified_memory) {
+    if (kind != "gpu" || unified_memory) return 0;
+    if (segment == "consumer" || segment == "workstation" || segment == "desktop")
+        return memory_constants::kDesktopReserveBytes;
+    return 0;
 }
 
 }  // namespace headroom
@@ -39,6 +48,15 @@ bool hardware_from_json(const json& obj, Hardware& hw, std::string& error) {
         !read_number(obj, "gpu_memory_share", 0.05, 1.0, hw.gpu_memory_share, error) ||
         !read_number(obj, "price_usd", 0, 1e8, hw.price_usd, error))
         return false;
+    // A catalog entry says what kind of machine the device sits in; an inline object without a
+    // kind or segment is taken as headless, and may give its own figure.
+    std::string kind, segment;
+    double desktop_gb = -1;
+    if (!read_string(obj, "kind", kind, error) || !read_string(obj, "segment", segment, error) ||
+        !read_number(obj, "desktop_reserve_gb", 0, 64, desktop_gb, error))
+        return false;
+    hw.desktop_reserve_bytes = desktop_gb >= 0 ? desktop_gb * kBytesPerMemoryGb
+                                               : default_desktop_reserve_bytes(kind, segment, hw.unified_memory);
     hw.memory_bytes = memory_gb * kBytesPerMemoryGb;
     hw.bandwidth_bytes_s = bandwidth_gbs * 1e9;
     // GeForce cards run FP16 matrices with FP16 accumulate at twice the FP32-accumulate rate, and

@@ -16,21 +16,63 @@
 namespace headroom {
 namespace {
 
-bool is_llama_cpp(const std::string& engine) { return engine == "llama.cpp" || engine == "ollama"; }
-
-int64_t padded_context(const Setup& s) {
-    if (!is_llama_cpp(s.engine)) return s.context;
-    const int64_t pad = memory_constants::kLlamaCppContextPad;
-    return (s.context + pad - 1) / pad * pad;
+/// llama.cpp and the front ends that run it (Ollama, LM Studio's llama.cpp runtime).
+bool is_llama_cpp(const std::string& engine) {
+    return engine == "llama.cpp" || engine == "ollama" || engine == "lmstudio";
 }
 
-/// Activation buffers: llama.cpp reserves its graph for one micro-batch; the largest live tensors
-/// are the logits (vocab x ubatch, f32) and one FFN intermediate.
-int64_t compute_buffer_bytes(const ModelArch& a, const Setup& s) {
+/// Engines whose whole remaining budget becomes the KV cache pool.
+bool pools_kv(const std::string& engine) {
+    return engine == "vllm" || engine == "sglang" || engine == "tensorrt-llm";
+}
+
+/// Tokens per block of a paged cache (SGLang pages one token by default).
+int64_t block_tokens(const std::string& engine) {
+    if (engine == "vllm") return memory_constants::kVllmBlockTokens;
+    if (engine == "tensorrt-llm") return memory_constants::kTrtllmTokensPerBlock;
+    return 1;
+}
+
+/// The cache of an engine other than llama.cpp: cells in multiples of its block (`pad`), sliding-
+/// window layers holding the window and one prompt chunk (or the whole context with `swa_full`),
+/// in the cache type throughout, MLA models caching the latent (vLLM, SGLang, TensorRT-LLM).
+int64_t engine_kv_bytes(const ModelArch& a, const Setup& s, int64_t pad, int64_t chunk, bool swa_full,
+                        int mla_latent) {
+    KvOptions o;
+    o.pad = pad;
+    o.ubatch = chunk;
+    o.swa_full = swa_full;
+    o.swa_f16 = false;
+    o.mla_latent = mla_latent;
+    return llama_cpp_kv_cache(a, s.context, s.batch, s.kv_type, s.kv_type, o).total();
+}
+
+/// Activation buffers of engines without a model of their own (MLC): the logits (vocab x ubatch,
+/// f32) and one FFN intermediate for one micro-batch.
+int64_t generic_compute_bytes(const ModelArch& a, const Setup& s) {
     const double ubatch = double(std::min<int64_t>(memory_constants::kLlamaCppUbatch,
                                                    std::max<int64_t>(1, s.context)));
     const double ffn = a.moe.experts > 0 ? double(a.moe.expert_ffn) * a.moe.active_experts : a.ffn;
     return static_cast<int64_t>(4.0 * ubatch * (double(a.vocab) + ffn));
+}
+
+/// The widest FFN intermediate a token produces: dense, or the routed experts in use plus shared.
+double ffn_width(const ModelArch& a) {
+    if (a.moe.experts <= 0) return a.ffn;
+    const double shared = a.moe.shared_experts > 0
+                              ? (a.moe.shared_expert_ffn > 0 ? a.moe.shared_expert_ffn
+                                                             : double(a.moe.expert_ffn) * a.moe.shared_experts)
+                              : 0.0;
+    return std::max(a.moe.leading_dense_layers > 0 ? double(a.ffn) : 0.0,
+                    double(a.moe.expert_ffn) * a.moe.active_experts + shared);
+}
+
+/// MLX and ExLlamaV2: one prompt chunk of fp16 activations (gate and up outputs next to a few
+/// hidden-wide tensors; no score matrix, no chunk logits) plus the last token's f32 logits.
+double chunk_compute_bytes(const ModelArch& a, int64_t chunk, int64_t context) {
+    const double T = double(std::min(chunk, std::max<int64_t>(1, context)));
+    return 2.0 * T * (2.0 * ffn_width(a) + memory_constants::kChunkLiveHiddenWidths * a.hidden) +
+           4.0 * double(a.vocab);
 }
 
 double runtime_bytes_per_device(const std::string& backend) {
@@ -47,20 +89,41 @@ bool vllm_large_device(const Hardware& h) {
     return h.memory_bytes >= memory_constants::kVllmLargeDeviceBytes && name.find("a100") == std::string::npos;
 }
 
+/// Bytes per token of a profile forward pass (bf16 hidden-wide activations).
+double profile_activation_bytes_per_token(const ModelArch& a) {
+    return double(a.hidden) * memory_constants::kVllmActivationWidths * 2.0;
+}
+
+/// vLLM's max_num_batched_tokens: the setup's, or vLLM's default for the device.
+int64_t vllm_batched_tokens(const Setup& s) {
+    return s.max_num_batched_tokens > 0 ? s.max_num_batched_tokens
+           : vllm_large_device(s.hardware) ? memory_constants::kVllmBatchedTokensLarge
+                                           : memory_constants::kVllmBatchedTokensSmall;
+}
+
 /// vLLM: the profile pass's activations and sampler rows, per device.
 double vllm_compute_bytes_per_device(const ModelArch& a, const Setup& s) {
     const bool large = vllm_large_device(s.hardware);
-    const double tokens = double(s.max_num_batched_tokens > 0 ? s.max_num_batched_tokens
-                                 : large ? memory_constants::kVllmBatchedTokensLarge
-                                         : memory_constants::kVllmBatchedTokensSmall);
+    const double tokens = double(vllm_batched_tokens(s));
     const double seqs = double(s.max_num_seqs > 0 ? s.max_num_seqs
                                : large ? memory_constants::kVllmMaxSeqsLarge
                                        : memory_constants::kVllmMaxSeqsSmall);
-    return tokens * double(a.hidden) * memory_constants::kVllmActivationWidths * 2.0 +
+    return tokens * profile_activation_bytes_per_token(a) +
            memory_constants::kVllmSamplerRows * seqs * double(a.vocab) * 4.0;
 }
 
-int64_t round_up(int64_t v, int64_t step) { return (v + step - 1) / step * step; }
+/// SGLang: memory kept outside its static pools, per device (server_args.py's reservation).
+double sglang_reserved_bytes_per_device(const Hardware& h, int devices) {
+    namespace mc = memory_constants;
+    const double p = double(std::max(1, devices));
+    double gib = mc::kSglangReserveHugeGib;
+    if (h.memory_bytes < mc::kSglangSmallDeviceBytes) gib = mc::kSglangReserveSmallGib + p / 10;
+    else if (h.memory_bytes < mc::kSglangMidDeviceBytes) gib = mc::kSglangReserveMidGib + p / 2;
+    else if (h.memory_bytes < mc::kSglangLargeDeviceBytes) gib = mc::kSglangReserveLargeGib + p / 2;
+    // A device too small for the reservation keeps at least a tenth for the pools (SGLang would
+    // fail to start; the fit check then says it does not fit).
+    return std::min(gib * 1024 * 1024 * 1024, 0.9 * h.memory_bytes);
+}
 
 }  // namespace
 
@@ -83,45 +146,83 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
         m.host_expert_bytes = p.file > 0 ? static_cast<int64_t>(double(w.tensor_bytes) * p.experts / p.file) : 0;
         m.device_weights_bytes = std::max<int64_t>(0, m.device_weights_bytes - m.host_expert_bytes);
     }
+    namespace mc = memory_constants;
     const bool vllm = s.engine == "vllm";
+    const int n = std::max(1, s.devices);
+    const double runtime = runtime_bytes_per_device(s.hardware.backend);
+    double overhead = runtime;
+    // Memory the engine's budget is taken from: the devices, less what the desktop keeps on the
+    // first one (the one taken to drive the displays).
+    m.desktop_bytes = static_cast<int64_t>(std::min(s.hardware.desktop_reserve_bytes, s.hardware.memory_bytes));
+    const double device_memory = s.hardware.memory_bytes * s.hardware.gpu_memory_share;
+    // Tensor parallelism sizes every device's share by the device with the least free memory.
+    double capacity = detail::splits_tensors(s.engine) ? (device_memory - double(m.desktop_bytes)) * n
+                                                       : device_memory * n - double(m.desktop_bytes);
     if (is_llama_cpp(s.engine)) {
         KvOptions kv;
-        kv.pad = memory_constants::kLlamaCppContextPad;
-        kv.ubatch = memory_constants::kLlamaCppUbatch;
+        kv.pad = mc::kLlamaCppContextPad;
+        kv.ubatch = mc::kLlamaCppUbatch;
         m.kv_bytes = llama_cpp_kv_cache(a, s.context, s.batch, s.kv_type, s.kv_type, kv).total();
         m.compute_bytes =
-            llama_cpp_compute_buffer(a, s.context, kv.ubatch, s.flash_attn, kv.pad).device_bytes *
-            s.devices;
+            llama_cpp_compute_buffer(a, s.context, kv.ubatch, s.flash_attn, kv.pad).device_bytes * n;
     } else if (vllm) {
-        // Paged cache: each sequence holds whole blocks.
-        m.kv_bytes = kv_cache_bytes(a, round_up(s.context, memory_constants::kVllmBlockTokens), s.batch, s.kv_type);
-        m.compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * s.devices);
+        // Paged cache: each sequence holds whole blocks; a sliding-window layer the window and one
+        // step's batched tokens (SlidingWindowSpec.max_memory_usage_bytes).
+        m.kv_bytes = engine_kv_bytes(a, s, block_tokens(s.engine), vllm_batched_tokens(s), false, 1);
+        m.compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * n);
+        if (s.hardware.backend != "cpu") overhead = mc::kVllmNonTorchBytes + mc::kVllmCudaGraphBytes;
+        // vLLM's budget is a share of each device's whole memory; it refuses to start where less
+        // than that is free, so a desktop on one device lowers every device's share under tensor
+        // parallelism.
+        const double util = s.gpu_memory_utilization > 0 && s.gpu_memory_utilization <= 1
+                                ? s.gpu_memory_utilization
+                                : mc::kVllmMemoryUtilization;
+        capacity = std::min(util * device_memory, device_memory - double(m.desktop_bytes)) * n;
+    } else if (s.engine == "sglang") {
+        // SGLang's pools (weights and KV) get mem_fraction_static of each device; the reservation
+        // holds its activations and CUDA graphs (compute) and the CUDA context (runtime).
+        m.kv_bytes = engine_kv_bytes(a, s, 1, 0, true, 1);
+        const double reserved = sglang_reserved_bytes_per_device(s.hardware, n);
+        overhead = std::min(runtime, reserved);
+        m.compute_bytes = static_cast<int64_t>((reserved - overhead) * n);
+    } else if (s.engine == "tensorrt-llm") {
+        m.kv_bytes = engine_kv_bytes(a, s, mc::kTrtllmTokensPerBlock, 0, true, 1);
+        m.compute_bytes = static_cast<int64_t>(double(mc::kTrtllmMaxNumTokens) *
+                                               profile_activation_bytes_per_token(a) * n);
+    } else if (s.engine == "mlx") {
+        // Sliding-window layers keep a rotating cache of the window (plus the chunk being added).
+        m.kv_bytes = engine_kv_bytes(a, s, mc::kMlxCacheStep, mc::kMlxPrefillStep, false, -1);
+        m.compute_bytes = static_cast<int64_t>(chunk_compute_bytes(a, mc::kMlxPrefillStep, s.context) * n);
+    } else if (s.engine == "exllamav2") {
+        // The cache for the whole context and batch, allocated at load.
+        m.kv_bytes = engine_kv_bytes(a, s, 1, 0, true, -1);
+        m.compute_bytes =
+            static_cast<int64_t>(chunk_compute_bytes(a, mc::kExllamaV2MaxInputLen, s.context) * n);
     } else {
-        m.kv_bytes = kv_cache_bytes(a, padded_context(s), s.batch, s.kv_type);
-        m.compute_bytes = compute_buffer_bytes(a, s) * s.devices;
+        m.kv_bytes = kv_cache_bytes(a, s.context, s.batch, s.kv_type);
+        m.compute_bytes = generic_compute_bytes(a, s) * n;
     }
-    double overhead = runtime_bytes_per_device(s.hardware.backend);
-    if (vllm && s.hardware.backend != "cpu")
-        overhead = memory_constants::kVllmNonTorchBytes + memory_constants::kVllmCudaGraphBytes;
-    m.overhead_bytes = static_cast<int64_t>(overhead * s.devices);
+    m.overhead_bytes = static_cast<int64_t>(overhead * n);
     m.total_bytes = m.device_weights_bytes + m.kv_bytes + m.compute_bytes + m.overhead_bytes;
-
-    double capacity = s.hardware.memory_bytes * s.hardware.gpu_memory_share * s.devices;
-    if (vllm)
-        capacity *= s.gpu_memory_utilization > 0 && s.gpu_memory_utilization <= 1 ? s.gpu_memory_utilization
-                                                                                  : memory_constants::kVllmMemoryUtilization;
-    m.capacity_bytes = static_cast<int64_t>(capacity);
+    const double fixed = double(m.device_weights_bytes + m.compute_bytes + m.overhead_bytes);
+    if (s.engine == "tensorrt-llm") {
+        // A tenth of what is free after the weights and buffers stays unused.
+        capacity -= (1.0 - mc::kTrtllmKvFreeFraction) * std::max(0.0, capacity - fixed);
+    }
+    m.capacity_bytes = static_cast<int64_t>(std::max(0.0, capacity));
     m.fits = m.total_bytes <= m.capacity_bytes;
 
-    // The cache the engine allocates: vLLM takes all that is left of its budget, in whole blocks.
+    // The cache the engine allocates: vLLM, SGLang and TensorRT-LLM take all that is left of their
+    // budget, in whole blocks.
     const double per_token = kv_bytes_per_token(a, s.kv_type);
     m.kv_pool_bytes = m.kv_bytes;
     m.kv_pool_tokens = int64_t(s.context) * s.batch;
-    if (vllm && per_token > 0) {
-        const double left = double(m.capacity_bytes - m.device_weights_bytes - m.compute_bytes - m.overhead_bytes);
-        const double block = per_token * double(memory_constants::kVllmBlockTokens);
+    if (pools_kv(s.engine) && per_token > 0) {
+        const double left = double(m.capacity_bytes) - fixed;
+        const int64_t tokens = block_tokens(s.engine);
+        const double block = per_token * double(tokens);
         const int64_t blocks = left > 0 ? static_cast<int64_t>(left / block) : 0;
-        m.kv_pool_tokens = blocks * memory_constants::kVllmBlockTokens;
+        m.kv_pool_tokens = blocks * tokens;
         m.kv_pool_bytes = static_cast<int64_t>(double(blocks) * block);
     }
 
@@ -141,10 +242,15 @@ bool experts_on_host(const ModelArch& a, const Setup& s) {
 std::vector<DeviceMemory> per_device_memory(const ModelArch& a, const Setup& s, const MemoryBreakdown& m) {
     const int n = std::max(1, s.devices);
     std::vector<DeviceMemory> out(static_cast<size_t>(n));
-    for (DeviceMemory& d : out) {
+    // A layer split's first device drives the displays and has the desktop's share less; tensor
+    // parallelism already gave every device the same, smaller share.
+    const bool even = detail::splits_tensors(s.engine);
+    for (size_t i = 0; i < out.size(); ++i) {
+        DeviceMemory& d = out[i];
         d.compute_bytes = m.compute_bytes / n;
         d.overhead_bytes = m.overhead_bytes / n;
-        d.capacity_bytes = m.capacity_bytes / n;
+        d.capacity_bytes = even ? m.capacity_bytes / n
+                                : (m.capacity_bytes + m.desktop_bytes) / n - (i == 0 ? m.desktop_bytes : 0);
     }
     if (detail::splits_tensors(s.engine) || n == 1 || a.layers <= 0) {
         // Tensor parallelism (and one device): every device holds 1/N of weights and cache.

@@ -56,6 +56,65 @@ inline constexpr double kVllmNonTorchBytes = 0.99 * 1024 * 1024 * 1024;
 /// KV cache): a midpoint, not fitted.
 inline constexpr double kVllmCudaGraphBytes = 0.5 * 1024 * 1024 * 1024;
 
+// ---- the operating system and the desktop ------------------------------------------------------
+
+/// Device memory the OS and the desktop keep on a discrete GPU that drives the displays, before
+/// any engine starts. Readings of nvidia-smi / hipMemGetInfo on idle desktops: Windows 11 with an
+/// RTX 5090, 1,547-1,612 MiB used, median 1,586 MiB (nibor1896/Crow issue #105); native Windows
+/// with a Radeon RX 7900 XTX, ~424 MiB (ggml-org/llama.cpp issue #23999); Linux X11 with GNOME,
+/// Xorg 28 MiB + gnome-shell 46 MiB plus the driver's own surfaces (NVIDIA/nvidia-docker issue
+/// #1264). 1 GiB sits between the Windows readings and above Linux desktops: an estimate, not a
+/// fit (no calibration row measures a desktop). A headless server keeps ~0; a scenario sets
+/// "display": false or its own "desktop_reserve_gb". Under WSL2 the reservation is larger (~2.5 GiB
+/// on a 24 GiB Radeon, llama.cpp issue #23999) and is not modelled.
+inline constexpr double kDesktopReserveBytes = 1.0 * 1024 * 1024 * 1024;
+
+// ---- SGLang ------------------------------------------------------------------------------------
+// SGLang sizes two static pools, the weights and the KV cache, to mem_fraction_static x device
+// memory, and leaves the rest for activations (one chunked-prefill chunk), CUDA graph buffers and
+// the CUDA context. When the fraction is not given it is (memory - reserved) / memory, with the
+// reservation set by device size and the tensor/pipeline-parallel size p (ServerArgs.__post_init__
+// in sgl-project/sglang python/sglang/srt/server_args.py, 2025): under 35 GiB 2.8 + p/10 GiB
+// (chunked prefill 2048), under 90 GiB 9.5 + p/2 GiB (8192), under 160 GiB 12 + p/2 GiB, and
+// 32 GiB above (16384). The KV pool is what the fraction leaves after the weights (model_runner's
+// profile_max_num_token: free memory after loading less memory x (1 - fraction)), so memory
+// others hold on the device (a desktop) comes out of the pool.
+inline constexpr double kSglangSmallDeviceBytes = 35.0 * 1024 * 1024 * 1024;
+inline constexpr double kSglangMidDeviceBytes = 90.0 * 1024 * 1024 * 1024;
+inline constexpr double kSglangLargeDeviceBytes = 160.0 * 1024 * 1024 * 1024;
+inline constexpr double kSglangReserveSmallGib = 2.8;    ///< + p / 10
+inline constexpr double kSglangReserveMidGib = 9.5;      ///< + p / 2
+inline constexpr double kSglangReserveLargeGib = 12.0;   ///< + p / 2
+inline constexpr double kSglangReserveHugeGib = 32.0;
+
+// ---- TensorRT-LLM ------------------------------------------------------------------------------
+/// TensorRT-LLM gives the KV cache this share of the memory still free once the weights and the
+/// engine's activation buffers are allocated (KvCacheConfig.free_gpu_memory_fraction, 0.9 by
+/// default; kv_cache_free_gpu_mem_fraction in the Triton backend). The other tenth stays unused.
+inline constexpr double kTrtllmKvFreeFraction = 0.9;
+/// Tokens per KV cache block (KvCacheConfig.tokens_per_block, 32 by default; catalog/engines.json).
+inline constexpr int64_t kTrtllmTokensPerBlock = 32;
+/// Tokens the engine's activation buffers are sized for (BuildConfig / LLM API max_num_tokens
+/// default 8192). Their bytes per token reuse vLLM's profile-pass model (kVllmActivationWidths),
+/// which was fitted to vLLM, not to TensorRT-LLM.
+inline constexpr int64_t kTrtllmMaxNumTokens = 8192;
+
+// ---- MLX (mlx_lm) and ExLlamaV2: activations of one prompt chunk --------------------------------
+/// mlx_lm processes a prompt in chunks of prefill_step_size = 2048 tokens (mlx_lm generate_step)
+/// and grows each layer's cache in steps of 256 tokens (mlx_lm/models/cache.py, KVCache.step).
+/// MLX is lazy: a prefill chunk's logits are never evaluated, and its fused
+/// scaled_dot_product_attention keeps no score matrix, so the chunk's peak is the FFN.
+inline constexpr int64_t kMlxPrefillStep = 2048;
+inline constexpr int64_t kMlxCacheStep = 256;
+/// ExLlamaV2 allocates its cache for the whole max_seq_len x max_batch_size at load, and its
+/// scratch for a forward pass of max_input_len = 2048 tokens (ExLlamaV2Config defaults:
+/// max_input_len 2048, max_attention_size 2048^2; exllamav2/config.py); with flash-attn (its
+/// default when installed) there is no score matrix either.
+inline constexpr int64_t kExllamaV2MaxInputLen = 2048;
+/// fp16 hidden-wide activations alive next to the FFN's gate and up outputs in a chunk (residual,
+/// norm, attention output, MLP input): an assumption like kVllmActivationWidths, not fitted.
+inline constexpr double kChunkLiveHiddenWidths = 4;
+
 /// Bytes of system RAM bandwidth assumed for layers offloaded to the CPU when nothing better is
 /// known (dual-channel DDR5-5600: 2 x 5600 MT/s x 8 B = 89.6 GB/s peak, ~60 GB/s achieved).
 inline constexpr double kHostBandwidthBytesS = 60e9;

@@ -17,12 +17,13 @@ struct MemoryBreakdown {
     int64_t compute_bytes = 0;         ///< activation / graph buffers
     int64_t overhead_bytes = 0;        ///< runtime context, library workspaces
     int64_t total_bytes = 0;           ///< device_weights + kv + compute + overhead
-    int64_t capacity_bytes = 0;        ///< what the devices offer the engine
+    int64_t capacity_bytes = 0;        ///< what the devices offer the engine (desktop_bytes taken out)
+    int64_t desktop_bytes = 0;         ///< what the OS and the desktop keep on the display device
     bool fits = false;
     int offloaded_layers = 0;          ///< layers that must stay in system RAM for the rest to fit
     int layers = 0;
-    /// KV cache the engine allocates up front: vLLM gives its whole remaining budget to the cache
-    /// (at least kv_bytes when it fits); llama.cpp allocates exactly kv_bytes.
+    /// KV cache the engine allocates up front: vLLM, SGLang and TensorRT-LLM give their remaining
+    /// budget to the cache (at least kv_bytes when it fits); llama.cpp allocates exactly kv_bytes.
     int64_t kv_pool_bytes = 0;
     int64_t kv_pool_tokens = 0;        ///< tokens of context the pool holds, over all sequences
     int64_t host_expert_bytes = 0;     ///< routed-expert weights kept in system RAM (experts_on_host)
