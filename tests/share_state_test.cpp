@@ -58,6 +58,24 @@ TEST(ShareState, PageLinkRoundTrips) {
     EXPECT_EQ(share_state_json(again.state), share_state_json(r.state));
 }
 
+TEST(ShareState, DisplaySettingRoundTripsAndIsChecked) {
+    EXPECT_EQ(link(kState).state.display, "auto");  // absent: the hardware's default
+    // "auto" is not written, so links made before the setting existed decode and re-encode alike.
+    EXPECT_EQ(share_state_json(link(kState).state).find("display"), std::string::npos);
+    for (const char* value : {"on", "off"}) {
+        json s = kState;
+        s["display"] = value;
+        const ShareStateResult r = link(s);
+        ASSERT_TRUE(r.ok()) << r.error;
+        EXPECT_EQ(r.state.display, value);
+        const ShareStateResult again = decode_share_link("#" + encode_share_link(r.state), test::catalog());
+        ASSERT_TRUE(again.ok()) << again.error;
+        EXPECT_EQ(again.state.display, value);
+    }
+    for (const json& v : {json("yes"), json("<b>on</b>"), json(true), json(1), json("")})
+        EXPECT_NE(error_for("display", v).find("'display'"), std::string::npos) << v;
+}
+
 TEST(ShareState, ProfilePartMakesTheMeasuredDevice) {
     const ShareStateResult r =
         decode_share_link("profile=" + base64url_encode(kProfile.dump()), test::catalog());

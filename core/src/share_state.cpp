@@ -85,7 +85,8 @@ bool read_state(const json& o, const Catalog& catalog, ShareState& st, std::stri
         !detail::read_int(o, "gpus", 1, kMaxShareGpus, st.gpus, err) ||
         !detail::read_string(o, "engine", st.engine, err) ||
         !detail::read_int(o, "context", 1, kMaxShareContext, st.context, err) ||
-        !detail::read_string(o, "kv", st.kv, err) || !detail::read_string(o, "workload", st.workload, err))
+        !detail::read_string(o, "kv", st.kv, err) || !detail::read_string(o, "workload", st.workload, err) ||
+        !detail::read_string(o, "display", st.display, err))
         return false;
     if (!read_imported_model(o, st, err) || !read_knobs(o, st.knobs, err)) return false;
     if (st.model == kImportedModel) {
@@ -114,6 +115,10 @@ bool read_state(const json& o, const Catalog& catalog, ShareState& st, std::stri
     }
     if (!find_workload(catalog, st.workload)) {
         err = "field 'workload': unknown workload '" + clip(st.workload, 40) + "'";
+        return false;
+    }
+    if (st.display != "auto" && st.display != "on" && st.display != "off") {
+        err = "field 'display': must be \"auto\", \"on\" or \"off\", not '" + clip(st.display, 40) + "'";
         return false;
     }
     if (auto p = o.find("profile"); p != o.end() && !p->is_null()) {
@@ -321,6 +326,7 @@ namespace {
 json state_object(const ShareState& st) {
     json o = {{"model", st.model}, {"quant", st.quant},     {"hardware", st.hardware}, {"gpus", st.gpus},
               {"engine", st.engine}, {"context", st.context}, {"kv", st.kv},           {"workload", st.workload}};
+    if (st.display != "auto") o["display"] = st.display;  // old links (and most) stay as they were
     if (!st.profile_json.empty()) {
         json p = json::parse(st.profile_json, nullptr, /*allow_exceptions=*/false);
         if (!p.is_discarded()) o["profile"] = std::move(p);

@@ -53,6 +53,9 @@ struct ShareState {
     int64_t context = 8192;
     std::string kv = "f16";
     std::string workload = "chat";
+    /// Whether the GPU drives the displays (the desktop then keeps a share of its memory):
+    /// "auto" follows the hardware's kind (consumer cards yes, datacenter no), "on" or "off".
+    std::string display = "auto";
     std::string profile_json;  ///< the probe profile, re-serialised; empty when none
     Hardware profile_hardware; ///< what the profile describes, when profile_json is set
     std::string model_name;         ///< the imported model's name (its Hub id), with model_config_json
@@ -71,7 +74,7 @@ struct ShareStateResult {
 };
 
 /// Checks a state object (JSON text): {"model", "quant", "hardware", "gpus", "engine", "context",
-/// "kv", "workload", "profile" (optional probe profile object), "model_name", "model_config" (an
+/// "kv", "workload", "display" ("auto", "on" or "off"), "profile" (optional probe profile object), "model_name", "model_config" (an
 /// optional config.json object core can read; then "model" may be kImportedModel),
 /// "model_weights_bytes", "knobs": {"prompt_tokens", "gen_tokens", "context", "users", "steps"},
 /// "compare" (optional array of up to kMaxShareCompare state objects without "compare")}.
