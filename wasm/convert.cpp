@@ -10,10 +10,12 @@
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
 #include "headroom/gguf.h"
+#include "headroom/memory.h"
 #include "headroom/params.h"
 #include "headroom/profile.h"
 #include "headroom/recommend.h"
 #include "headroom/share_state.h"
+#include "headroom/speed.h"
 
 namespace headroom::wasm {
 namespace {
@@ -300,6 +302,55 @@ val hardware_pick(const HardwarePick& h) {
 }
 
 }  // namespace
+
+val estimate_series(const std::string& scenario_json, const val& points) {
+    Scenario sc;
+    val failure = val::undefined();
+    if (!scenario_for(scenario_json, sc, failure)) return failure;
+    const unsigned n = points.isArray() ? points["length"].as<unsigned>() : 0;
+    if (!points.isArray() || n > kMaxSeriesPoints) {
+        failure = val::object();
+        failure.set("error", std::string("points must be an array of at most ") + std::to_string(kMaxSeriesPoints));
+        return failure;
+    }
+    // The ranges parse_scenario accepts for these fields (estimate.cpp's kMaxTokens).
+    constexpr double kMaxTokens = double(int64_t(1) << 24);
+    auto tokens = [&](const val& point, const char* key, double lo, int64_t& out) {
+        const val v = point[key];
+        if (!v.isNumber()) return false;
+        const double d = v.as<double>();
+        if (!(d >= lo && d <= kMaxTokens) || d != std::floor(d)) return false;
+        out = int64_t(d);
+        return true;
+    };
+    val decode = val::array(), total = val::array(), capacity = val::array(), fits = val::array();
+    for (unsigned i = 0; i < n; ++i) {
+        const val point = points[i];
+        Scenario at = sc;
+        if (!point.isUndefined() && !point.isNull() && tokens(point, "context", 1, at.setup.context) &&
+            tokens(point, "promptTokens", 0, at.prompt_tokens) && tokens(point, "genTokens", 0, at.gen_tokens)) {
+            // What predict() computes for memory and speed; the verdict and its searches are left out.
+            const MemoryBreakdown m = estimate_memory(at.arch, at.setup);
+            const SpeedEstimate s = estimate_speed(at.arch, at.setup, m, at.prompt_tokens, at.gen_tokens);
+            decode.set(i, nullable(s.decode_tok_s));
+            total.set(i, double(m.total_bytes));
+            capacity.set(i, double(m.capacity_bytes));
+            fits.set(i, m.fits);
+        } else {
+            decode.set(i, val::null());
+            total.set(i, val::null());
+            capacity.set(i, val::null());
+            fits.set(i, false);
+        }
+    }
+    val o = val::object();
+    o.set("error", std::string());
+    o.set("decodeTokS", decode);
+    o.set("totalBytes", total);
+    o.set("capacityBytes", capacity);
+    o.set("fits", fits);
+    return o;
+}
 
 val recommend_models(const std::string& scenario_json, int top) {
     Scenario sc;
