@@ -490,21 +490,6 @@
     update();
   }
 
-  /// The core module. boot.js has been compiling its code since the page's head was read; when it
-  /// could (streaming compile there), only the instantiation is left here.
-  async function loadCore() {
-    const compiled = await (window.headroomWasm || null);
-    if (!compiled) return createHeadroom();
-    return new Promise((resolve, reject) => {
-      createHeadroom({
-        instantiateWasm(imports, done) {
-          WebAssembly.instantiate(compiled, imports).then((instance) => done(instance, compiled), reject);
-          return {};  // the exports arrive through done()
-        },
-      }).then(resolve, reject);
-    });
-  }
-
   /// Resolves once the browser could paint what is in the document (a frame, then a task); a page
   /// that gets no frames (hidden) goes on after a short wait instead.
   const afterPaint = () => new Promise((resolve) => {
@@ -513,7 +498,7 @@
   });
 
   async function start() {
-    core = await loadCore();
+    core = await createHeadroom();
     performance.mark('headroom-core-ready');  // module compiled (tests/web/bench.mjs reads the marks)
     if (core.catalogError()) {
       showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
