@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "headroom/catalog.h"
@@ -21,6 +22,14 @@ std::vector<fs::path> json_files(const fs::path& dir) {
     return out;
 }
 }  // namespace
+
+// The quants view is exactly the document's "quants" object (the format tables are read from it alone).
+TEST(Catalog, EmbeddedQuantsIsTheCatalogsQuantsObject) {
+    const auto whole = nlohmann::json::parse(embedded_catalog_json());
+    const auto quants = nlohmann::json::parse(embedded_quants_json());
+    EXPECT_EQ(quants, whole.at("quants"));
+    EXPECT_TRUE(quants.contains("gguf"));
+}
 
 TEST(Catalog, EmbeddedCatalogLoads) {
     CatalogResult r = load_catalog(embedded_catalog_json());

@@ -12,6 +12,7 @@ EMSCRIPTEN_BINDINGS(headroom) {
     emscripten::function("weightFormats", &weight_formats);
     emscripten::function("estimate", &estimate);
     emscripten::function("advise", &advise);
+    emscripten::function("estimateSeries", &estimate_series);
     emscripten::function("profileHardware", &profile_hardware);
     emscripten::function("inspectGguf", &inspect_gguf);
     emscripten::function("decodeShareLink", &decode_share_link);

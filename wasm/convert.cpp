@@ -3,16 +3,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "headroom/catalog.h"
 #include "headroom/config.h"
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
 #include "headroom/gguf.h"
+#include "headroom/memory.h"
 #include "headroom/params.h"
 #include "headroom/profile.h"
 #include "headroom/recommend.h"
 #include "headroom/share_state.h"
+#include "headroom/speed.h"
 
 namespace headroom::wasm {
 namespace {
@@ -23,6 +26,11 @@ using emscripten::val;
 const CatalogResult& catalog() {
     static const CatalogResult c = load_catalog(embedded_catalog_json());
     return c;
+}
+
+/// A JSON value as a plain JS object, through one JSON.parse (invalid UTF-8 is replaced, never thrown).
+val from_json(const nlohmann::json& j) {
+    return val::global("JSON").call<val>("parse", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 template <class T, class F>
@@ -36,35 +44,38 @@ val array_of(const std::vector<T>& items, F to_val) {
 
 std::string catalog_error() { return catalog().error; }
 
+// The listings are built as one JSON text and handed over with a single JSON.parse: setting each
+// field through Embind crossed into JS about ten times per entry, which cost the page ~100 ms of
+// its start-up on the ~150-model catalog.
 val catalog_models() {
-    return array_of(catalog().catalog.models, [](const CatalogModel& m) {
-        val o = val::object();
-        o.set("id", m.id);
-        o.set("name", m.name);
-        o.set("family", m.family);
-        o.set("params", double(m.published_params));
-        o.set("activeParams", double(m.published_active_params));
-        o.set("computedParams", double(count_params(m.arch).total));
-        o.set("layers", m.arch.layers);
-        o.set("maxContext", m.arch.max_context);
-        o.set("formats", array_of(m.formats, [](const std::string& f) { return val(f); }));
-        return o;
-    });
+    nlohmann::json out = nlohmann::json::array();
+    for (const CatalogModel& m : catalog().catalog.models) {
+        out.push_back({{"id", m.id},
+                       {"name", m.name},
+                       {"family", m.family},
+                       {"params", double(m.published_params)},
+                       {"activeParams", double(m.published_active_params)},
+                       {"computedParams", double(count_params(m.arch).total)},
+                       {"layers", m.arch.layers},
+                       {"maxContext", m.arch.max_context},
+                       {"formats", m.formats}});
+    }
+    return from_json(out);
 }
 
 val catalog_hardware() {
-    return array_of(catalog().catalog.hardware, [](const Hardware& h) {
-        val o = val::object();
-        o.set("id", h.id);
-        o.set("name", h.name);
-        o.set("backend", h.backend);
-        o.set("memoryBytes", h.memory_bytes);
-        o.set("bandwidthGbs", h.bandwidth_bytes_s / 1e9);
-        o.set("fp16Tflops", h.fp16_flops / 1e12);
-        o.set("unifiedMemory", h.unified_memory);
-        o.set("gpuMemoryShare", h.gpu_memory_share);
-        return o;
-    });
+    nlohmann::json out = nlohmann::json::array();
+    for (const Hardware& h : catalog().catalog.hardware) {
+        out.push_back({{"id", h.id},
+                       {"name", h.name},
+                       {"backend", h.backend},
+                       {"memoryBytes", h.memory_bytes},
+                       {"bandwidthGbs", h.bandwidth_bytes_s / 1e9},
+                       {"fp16Tflops", h.fp16_flops / 1e12},
+                       {"unifiedMemory", h.unified_memory},
+                       {"gpuMemoryShare", h.gpu_memory_share}});
+    }
+    return from_json(out);
 }
 
 val catalog_workloads() {
@@ -291,6 +302,55 @@ val hardware_pick(const HardwarePick& h) {
 }
 
 }  // namespace
+
+val estimate_series(const std::string& scenario_json, const val& points) {
+    Scenario sc;
+    val failure = val::undefined();
+    if (!scenario_for(scenario_json, sc, failure)) return failure;
+    const unsigned n = points.isArray() ? points["length"].as<unsigned>() : 0;
+    if (!points.isArray() || n > kMaxSeriesPoints) {
+        failure = val::object();
+        failure.set("error", std::string("points must be an array of at most ") + std::to_string(kMaxSeriesPoints));
+        return failure;
+    }
+    // The ranges parse_scenario accepts for these fields (estimate.cpp's kMaxTokens).
+    constexpr double kMaxTokens = double(int64_t(1) << 24);
+    auto tokens = [&](const val& point, const char* key, double lo, int64_t& out) {
+        const val v = point[key];
+        if (!v.isNumber()) return false;
+        const double d = v.as<double>();
+        if (!(d >= lo && d <= kMaxTokens) || d != std::floor(d)) return false;
+        out = int64_t(d);
+        return true;
+    };
+    val decode = val::array(), total = val::array(), capacity = val::array(), fits = val::array();
+    for (unsigned i = 0; i < n; ++i) {
+        const val point = points[i];
+        Scenario at = sc;
+        if (!point.isUndefined() && !point.isNull() && tokens(point, "context", 1, at.setup.context) &&
+            tokens(point, "promptTokens", 0, at.prompt_tokens) && tokens(point, "genTokens", 0, at.gen_tokens)) {
+            // What predict() computes for memory and speed; the verdict and its searches are left out.
+            const MemoryBreakdown m = estimate_memory(at.arch, at.setup);
+            const SpeedEstimate s = estimate_speed(at.arch, at.setup, m, at.prompt_tokens, at.gen_tokens);
+            decode.set(i, nullable(s.decode_tok_s));
+            total.set(i, double(m.total_bytes));
+            capacity.set(i, double(m.capacity_bytes));
+            fits.set(i, m.fits);
+        } else {
+            decode.set(i, val::null());
+            total.set(i, val::null());
+            capacity.set(i, val::null());
+            fits.set(i, false);
+        }
+    }
+    val o = val::object();
+    o.set("error", std::string());
+    o.set("decodeTokS", decode);
+    o.set("totalBytes", total);
+    o.set("capacityBytes", capacity);
+    o.set("fits", fits);
+    return o;
+}
 
 val recommend_models(const std::string& scenario_json, int top) {
     Scenario sc;

@@ -20,6 +20,14 @@ emscripten::val estimate(const std::string& scenario_json);
 /// As estimate(), plus `suggestions`: changes that improve the verdict, each re-evaluated by core.
 emscripten::val advise(const std::string& scenario_json);
 
+/// The chart's sweep in one call: the scenario (parsed once) at each of `points` ([{context,
+/// promptTokens, genTokens}], at most kMaxSeriesPoints) -> {error, decodeTokS: [number|null],
+/// totalBytes: [], capacityBytes: [], fits: []}, the same figures estimate() gives for the scenario
+/// with those three fields changed, without the verdict's capacity searches the chart does not show.
+/// A point out of range gives null / false at its place. Never throws.
+emscripten::val estimate_series(const std::string& scenario_json, const emscripten::val& points);
+inline constexpr unsigned kMaxSeriesPoints = 64;
+
 /// A probe profile (JSON text) -> {error, name, backend, memoryBytes, bandwidthGbs, fp16Tflops}.
 emscripten::val profile_hardware(const std::string& profile_json);
 

@@ -13,7 +13,8 @@
   let DEFAULTS = null;  // core's defaults: decodeShareLink('').state
 
   let core = null;
-  let models = [], hardware = [], workloads = [];
+  let workloads = [];
+  let lists = null;  // {models, hardware}: the catalog for the pickers and labels (see catalogLists)
   let state = null;
   let profileText = null;  // the loaded probe profile, as JSON text
   let gguf = null;  // {fileName, info}: the opened GGUF file's header, as core read it
@@ -40,6 +41,19 @@
     m.hidden = !text;
   }
 
+  /// The catalog's models and hardware sorted by name, converted from core on first use: the first
+  /// answer names its setup by ids and does not wait for them.
+  function catalogLists() {
+    if (!lists) {
+      const byName = new Intl.Collator().compare;  // localeCompare's order, without a collator per call
+      lists = { models: core.catalogModels().sort((a, b) => byName(a.name, b.name)),
+        hardware: core.catalogHardware().sort((a, b) => byName(a.name, b.name)) };
+    }
+    return lists;
+  }
+  const models = () => catalogLists().models;
+  const hardware = () => catalogLists().hardware;
+
   // --- pickers ---------------------------------------------------------------------------
   function option(value, label) {
     const o = document.createElement('option');
@@ -53,7 +67,7 @@
     sel.replaceChildren();
     if (gguf && !gguf.info.archError) sel.append(option(GGUF, `File: ${gguf.fileName}`));
     if (imported) sel.append(option(IMPORTED, `Imported: ${imported.name}`));
-    for (const m of models) {
+    for (const m of models()) {
       const size = (m.params / 1e9).toFixed(m.params < 1e10 ? 1 : 0) + 'B';
       const label = `${m.name} (${size})`;
       if (f && !(label.toLowerCase().includes(f) || m.family.toLowerCase().includes(f) || m.id.toLowerCase().includes(f))) continue;
@@ -68,7 +82,7 @@
       const hw = core.profileHardware(profileText);
       sel.append(option(MEASURED, `Measured: ${hw.name}`));
     }
-    for (const h of hardware) sel.append(option(h.id, `${h.name} (${Math.round(h.memoryBytes / GIB)} GB)`));
+    for (const h of hardware()) sel.append(option(h.id, `${h.name} (${Math.round(h.memoryBytes / GIB)} GB)`));
     sel.value = state.hardware === MEASURED && !profileText ? DEFAULTS.hardware : state.hardware;
   }
 
@@ -372,7 +386,7 @@
   function updateRecommendations(sc) {
     recommend.updateModels(sc, state);
     const label = state.model === IMPORTED && imported ? imported.name : state.model === GGUF && gguf ? gguf.fileName
-      : (models.find((m) => m.id === state.model) || { name: state.model }).name;
+      : (models().find((m) => m.id === state.model) || { name: state.model }).name;
     recommend.updateHardware(sc, label);
     $('rec-models').dataset.ready = String(++recommendationRounds);
   }
@@ -478,6 +492,13 @@
     update();
   }
 
+  /// Resolves once the browser could paint what is in the document (a frame, then a task); a page
+  /// that gets no frames (hidden) goes on after a short wait instead.
+  const afterPaint = () => new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 100);
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(fallback); resolve(); }, 0));
+  });
+
   async function start() {
     core = await createHeadroom();
     performance.mark('headroom-core-ready');  // module compiled (tests/web/bench.mjs reads the marks)
@@ -487,25 +508,30 @@
     }
     DEFAULTS = Object.freeze(core.decodeShareLink('').state);
     outputs()?.init({
-      core, models: () => models, hardware: () => hardware, workloads: () => workloads,
+      core, models, hardware, workloads: () => workloads,
       scenario, isFileModel: (s) => s.model === GGUF, fileName: () => (gguf ? gguf.fileName : ''),
       measuredName: (profile) => (profile ? core.profileHardware(profile).name : ''),
       maxContext: (s) => (s.model === GGUF ? (gguf && gguf.info.arch ? gguf.info.arch.maxContext : 0)
-        : (models.find((m) => m.id === s.model) || {}).maxContext || 0),
+        : (models().find((m) => m.id === s.model) || {}).maxContext || 0),
       // The comparison changed: the link must carry it.
       changed: () => writeHash(),
     });
     state = Object.assign({}, DEFAULTS);
     performance.mark('headroom-catalog-ready');
-    models = core.catalogModels().sort((a, b) => a.name.localeCompare(b.name));
-    hardware = core.catalogHardware().sort((a, b) => a.name.localeCompare(b.name));
     workloads = core.catalogWorkloads();
-    for (const f of core.weightFormats()) $('quant').append(option(f, f));
-    for (const w of workloads) $('workload').append(option(w.id, w.name));
     recommend = headroomRecommend.create(core, { models: $('rec-models'), modelsStatus: $('rec-status'), more: $('rec-more'),
       hardware: $('hw-rec') },
       pickRecommended);
     const linkProblem = readHash();
+    // The first answer comes straight from the settings core decoded and checked (the link's or the
+    // defaults), and is painted before the pickers are filled with the whole catalog; update() below
+    // then answers again from the filled inputs, as after every change.
+    render(core.estimate(JSON.stringify(scenario())));
+    showMessage(linkProblem);
+    performance.mark('headroom-first-answer');  // read by tests/web/bench.mjs
+    await afterPaint();
+    for (const f of core.weightFormats()) $('quant').append(option(f, f));
+    for (const w of workloads) $('workload').append(option(w.id, w.name));
     stateToInputs();
     // A new preset brings its own figures: the changed knobs belong to the old one.
     $('workload').addEventListener('change', () => { knobs = {}; state.workload = $('workload').value; knobsToInputs(); });
@@ -546,7 +572,6 @@
     });
     update();
     showMessage(linkProblem);
-    performance.mark('headroom-first-answer');  // read by tests/web/bench.mjs
     // Ready once the chart and explanations drawn after the first answer are there too (timers run
     // in order).
     setTimeout(() => { document.body.dataset.ready = 'true'; }, 0);

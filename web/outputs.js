@@ -50,13 +50,15 @@
     }
     const s = last.state;
     const xs = chartContexts(api.maxContext(s), s.context);
-    // Each point: the setup with its context allocated and filled by the prompt, then the answer.
-    const points = xs.map((c) => {
+    // Each point: the setup with its context allocated and filled by the prompt. Core answers the
+    // whole series in one call (one parse of the setup, no verdict searches the chart does not show).
+    const asked = xs.map((c) => {
       const gen = Math.min(sc.gen_tokens, Math.floor(c / 2));
-      const r = estimate(Object.assign({}, sc, { context: c, prompt_tokens: Math.max(1, c - gen), gen_tokens: Math.max(1, gen) }));
-      return r.error ? { c, decode: null, memory: null, fits: false } :
-        { c, decode: r.decode_tok_s, memory: r.memory.total_bytes / GIB, fits: r.fits, capacity: r.memory.capacity_bytes / GIB };
+      return { context: c, promptTokens: Math.max(1, c - gen), genTokens: Math.max(1, gen) };
     });
+    const r = api.core.estimateSeries(JSON.stringify(sc), asked);
+    const points = xs.map((c, i) => (r.error || r.totalBytes[i] === null ? { c, decode: null, memory: null, fits: false } :
+      { c, decode: r.decodeTokS[i], memory: r.totalBytes[i] / GIB, fits: r.fits[i], capacity: r.capacityBytes[i] / GIB }));
     const capacity = p.memory.capacity_bytes / GIB;
     const tokens = window.HeadroomChart.tokensLabel;
     const fitting = points.filter((q) => q.fits);

@@ -123,3 +123,30 @@ test('decodeShareLink: core decodes and checks the page state, and names what is
     assert.equal(r.profile, null);
   }
 });
+
+test('estimateSeries gives each point the figures estimate gives for that context, and refuses bad points', async () => {
+  const m = await loadModule();
+  const base = { id: 's', model: golden.model, quant: 'Q4_K_M', hardware: 'nvidia-rtx-4090', gpus: 2, engine: 'llama.cpp',
+    context: 8192, kv_type: 'f16', prompt_tokens: 500, gen_tokens: 400, workload: 'chat' };
+  const points = [1024, 8192, 65536, 131072, 1 << 24].map((c) => ({ context: c, promptTokens: c - 200, genTokens: 200 }));
+  const r = m.estimateSeries(JSON.stringify(base), points);
+  assert.equal(r.error, '');
+  points.forEach((q, i) => {
+    const p = m.estimate(JSON.stringify(Object.assign({}, base, { context: q.context, prompt_tokens: q.promptTokens, gen_tokens: q.genTokens })));
+    assert.equal(p.error, null, p.error);
+    assert.equal(r.decodeTokS[i], p.decode_tok_s, `decode at ${q.context}`);
+    assert.equal(r.totalBytes[i], p.memory.total_bytes, `memory at ${q.context}`);
+    assert.equal(r.capacityBytes[i], p.memory.capacity_bytes);
+    assert.equal(r.fits[i], p.fits);
+  });
+  // A point out of range (as estimate would refuse it) is empty at its place; the rest still answer.
+  const mixed = m.estimateSeries(JSON.stringify(base), [{ context: 0, promptTokens: 1, genTokens: 1 }, { context: 2.5 },
+    null, 'x', { context: 4096, promptTokens: 100, genTokens: 100 }]);
+  assert.deepEqual(mixed.totalBytes.slice(0, 4), [null, null, null, null]);
+  assert.deepEqual(mixed.fits.slice(0, 4), [false, false, false, false]);
+  assert.ok(mixed.totalBytes[4] > 0);
+  // A bad scenario or a bad list is an error, never a throw.
+  assert.match(m.estimateSeries('{', points).error, /malformed JSON/);
+  assert.match(m.estimateSeries(JSON.stringify(base), 'not a list').error, /at most 64/);
+  assert.match(m.estimateSeries(JSON.stringify(base), new Array(65).fill(points[0])).error, /at most 64/);
+});

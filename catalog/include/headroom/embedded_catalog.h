@@ -9,4 +9,8 @@ namespace headroom {
 /// "engines": {...}, "workloads": {...}}. Parse it with load_catalog() (catalog.h).
 std::string_view embedded_catalog_json();
 
+/// The document's "quants" object alone (a view into the same text): what needs only the format
+/// tables reads this small part instead of the whole catalog.
+std::string_view embedded_quants_json();
+
 }  // namespace headroom
