@@ -202,6 +202,7 @@ val state_val(const ShareState& s) {
     state.set("context", double(s.context));
     state.set("kv", s.kv);
     state.set("workload", s.workload);
+    state.set("display", s.display);
     // The imported model travels as its config (already checked by core) and name.
     state.set("modelName", s.model_name);
     state.set("modelConfig", s.model_config_json.empty() ? val::null()

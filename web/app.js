@@ -112,6 +112,7 @@
     // A link cannot carry an opened GGUF file: it shares the rest of the setup.
     const shared = Object.assign({}, state);
     if (shared.model === GGUF) delete shared.model;
+    if (!shared.display || shared.display === 'auto') delete shared.display;  // links stay as before
     // An imported model travels as its config, so the link needs no network to reproduce it.
     if (imported && JSON.stringify(imported.config).length <= MAX_LINK_CONFIG_CHARS) {
       shared.model_name = imported.name;
@@ -151,6 +152,7 @@
     $('context').value = state.context;
     pick('kv', state.kv);
     pick('workload', state.workload);
+    $('display').value = state.display || 'auto';
     knobsToInputs();
   }
   function inputsToState() {
@@ -161,7 +163,7 @@
     };
     state = { model: $('model').value || state.model, quant: $('quant').value, hardware: $('hardware').value,
       gpus: num('gpus', state.gpus), engine: $('engine').value, context: num('context', state.context),
-      kv: $('kv').value, workload: $('workload').value };
+      kv: $('kv').value, workload: $('workload').value, display: $('display').value };
     inputsToKnobs();
   }
 
@@ -276,7 +278,7 @@
       hardware: s.hardware === MEASURED ? { profile: JSON.parse(profile) } : s.hardware,
       gpus: s.gpus, engine: s.engine, context: s.context, kv_type: s.kv,
       prompt_tokens: Math.min(promptTokens, s.context), gen_tokens: genTokens, workload: current ? workloadOf(w) : s.workload,
-    }, fromFile, fromImport);
+    }, s.display === 'on' || s.display === 'off' ? { display: s.display === 'on' } : {}, fromFile, fromImport);
   }
   const fmt = (v, unit, digits = 1) => (typeof v === 'number' && isFinite(v) ? `${v.toFixed(digits)} ${unit}` : '–');
   const gib = (b) => (b / GIB).toFixed(2) + ' GiB';
@@ -535,7 +537,7 @@
     stateToInputs();
     // A new preset brings its own figures: the changed knobs belong to the old one.
     $('workload').addEventListener('change', () => { knobs = {}; state.workload = $('workload').value; knobsToInputs(); });
-    for (const id of ['model', 'quant', 'hardware', 'gpus', 'engine', 'context', 'kv', 'workload', ...KNOBS.map((k) => k[0])]) {
+    for (const id of ['model', 'quant', 'hardware', 'display', 'gpus', 'engine', 'context', 'kv', 'workload', ...KNOBS.map((k) => k[0])]) {
       $(id).addEventListener('change', update);
     }
     $('hf-import').addEventListener('click', () => { importFromHub(); });

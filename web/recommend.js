@@ -53,8 +53,8 @@
     /// The recommendations for the scenario's hardware, devices, engine, KV type, context and
     /// workload; `current` {model, quant} marks the row of the current choice.
     function updateModels(scenario, current) {
-      const key = JSON.stringify([scenario.hardware, scenario.gpus, scenario.engine, scenario.kv_type, scenario.context,
-        scenario.workload, scenario.prompt_tokens, scenario.gen_tokens]);
+      const key = JSON.stringify([scenario.hardware, scenario.gpus, scenario.display, scenario.engine, scenario.kv_type,
+        scenario.context, scenario.workload, scenario.prompt_tokens, scenario.gen_tokens]);
       if (key !== modelsKey) {
         modelsKey = key;
         const t0 = performance.now();

@@ -69,6 +69,33 @@ test('a share link reproduces the same inputs and figures in a fresh browser con
   await second.ctx.close();
 });
 
+test('a headless GPU gets back the memory the desktop keeps, and the link carries the setting', async () => {
+  const first = await openPage(base);  // RTX 4090: a consumer card, so by default it drives the displays
+  const capacity = () => first.page.textContent('[data-testid=mem-capacity]');
+  assert.equal(await first.page.inputValue('[data-testid=display]'), 'auto');
+  assert.equal(await capacity(), '23.00 GiB');
+  assert.ok(await first.page.$('[data-testid=mem-kept-by-the-desktop]'));
+  assert.doesNotMatch(first.page.url(), /display/);
+  await first.page.selectOption('[data-testid=display]', 'off');
+  assert.equal(await capacity(), '24.00 GiB');
+  assert.equal(await first.page.$('[data-testid=mem-kept-by-the-desktop]'), null);
+  const url = first.page.url();
+  const want = await figures(first.page);
+  // A datacenter card drives no display unless told so.
+  await first.page.selectOption('[data-testid=hardware]', 'nvidia-h100-sxm');
+  await first.page.selectOption('[data-testid=display]', 'auto');
+  assert.equal(await first.page.$('[data-testid=mem-kept-by-the-desktop]'), null);
+  await first.page.selectOption('[data-testid=display]', 'on');
+  assert.ok(await first.page.$('[data-testid=mem-kept-by-the-desktop]'));
+  assert.deepEqual(first.errors, []);
+  await first.ctx.close();
+
+  const second = await openPage(url);
+  assert.equal(await second.page.inputValue('[data-testid=display]'), 'off');
+  assert.deepEqual(await figures(second.page), want);
+  await second.ctx.close();
+});
+
 test('hostile links show a clear message and run no script', async () => {
   const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const links = [
