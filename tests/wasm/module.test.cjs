@@ -97,7 +97,7 @@ test('decodeShareLink: core decodes and checks the page state, and names what is
   assert.equal(defaults.error, '');
   assert.equal(defaults.profile, null);
   assert.deepEqual(Object.keys(defaults.state).sort(),
-    ['context', 'engine', 'gpus', 'hardware', 'knobs', 'kv', 'model', 'modelConfig', 'modelName', 'modelWeightsBytes',
+    ['context', 'display', 'engine', 'gpus', 'hardware', 'knobs', 'kv', 'model', 'modelConfig', 'modelName', 'modelWeightsBytes',
       'quant', 'workload']);
   assert.equal(defaults.state.modelConfig, null);
   assert.deepEqual({ ...defaults.state.knobs }, {});
