@@ -38,13 +38,6 @@ double usable_host_bytes(const Setup& s) {
            memory_constants::kHostMemoryUsableShare;
 }
 
-/// Memory at `context` tokens for `users` sequences; the rest of the setup as given.
-MemoryBreakdown memory_at(const ModelArch& a, Setup s, int64_t context, int users) {
-    s.context = context;
-    s.batch = users;
-    return estimate_memory(a, s);
-}
-
 /// Largest value in [lo, hi] for which `fits(v)` holds, assuming it is monotone; lo - 1 if none.
 template <class Fits>
 int64_t largest_fitting(int64_t lo, int64_t hi, Fits fits) {
@@ -86,8 +79,10 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     Assessment r;
     WorkloadFigures& f = r.figures;
     const Setup s = workload_setup(base, w);
-    const MemoryBreakdown m = estimate_memory(a, s);
-    const MemoryBreakdown minimal = memory_at(a, s, memory_constants::kMinimalContext, 1);
+    // Weights, runtime and capacity once; each context or user count below only adds its cache.
+    const FixedMemory fixed = fixed_memory(a, s);
+    const MemoryBreakdown m = memory_at(a, s, fixed, s.context, s.batch);
+    const MemoryBreakdown minimal = memory_at(a, s, fixed, memory_constants::kMinimalContext, 1);
     f.headroom_bytes = m.capacity_bytes - m.total_bytes;
     f.headroom_share = m.capacity_bytes > 0 ? double(f.headroom_bytes) / double(m.capacity_bytes) : 0;
 
@@ -95,10 +90,10 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     if (capacity_figures) {
         const int64_t ctx_cap = std::max<int64_t>(a.max_context > 0 ? a.max_context : 1 << 20, s.context);
         f.max_context = std::max<int64_t>(0, largest_fitting(memory_constants::kMinimalContext, ctx_cap, [&](int64_t c) {
-            return memory_at(a, s, c, s.batch).fits;
+            return memory_at(a, s, fixed, c, s.batch).fits;
         }));
         f.max_users = static_cast<int>(std::max<int64_t>(0, largest_fitting(1, 4096, [&](int64_t u) {
-            return memory_at(a, s, s.context, static_cast<int>(u)).fits;
+            return memory_at(a, s, fixed, s.context, static_cast<int>(u)).fits;
         })));
     }
 
@@ -160,7 +155,7 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     // 2. Does the workload's context for its users fit?
     if (!m.fits) {
         r.verdict = Verdict::too_tight;
-        r.limiting = w.concurrency > 1 && memory_at(a, s, s.context, 1).fits ? "concurrency" : "context";
+        r.limiting = w.concurrency > 1 && memory_at(a, s, fixed, s.context, 1).fits ? "concurrency" : "context";
         r.reasons.push_back("The weights fit, but " + tokens(s.context) + " tokens of context for " +
                             std::to_string(s.batch) + (s.batch == 1 ? " user" : " users") + " do not: " + need + ".");
         if (f.max_context > 0)

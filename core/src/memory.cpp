@@ -18,17 +18,11 @@ namespace {
 
 bool is_llama_cpp(const std::string& engine) { return engine == "llama.cpp" || engine == "ollama"; }
 
-int64_t padded_context(const Setup& s) {
-    if (!is_llama_cpp(s.engine)) return s.context;
-    const int64_t pad = memory_constants::kLlamaCppContextPad;
-    return (s.context + pad - 1) / pad * pad;
-}
-
 /// Activation buffers: llama.cpp reserves its graph for one micro-batch; the largest live tensors
 /// are the logits (vocab x ubatch, f32) and one FFN intermediate.
-int64_t compute_buffer_bytes(const ModelArch& a, const Setup& s) {
+int64_t compute_buffer_bytes(const ModelArch& a, int64_t context) {
     const double ubatch = double(std::min<int64_t>(memory_constants::kLlamaCppUbatch,
-                                                   std::max<int64_t>(1, s.context)));
+                                                   std::max<int64_t>(1, context)));
     const double ffn = a.moe.experts > 0 ? double(a.moe.expert_ffn) * a.moe.active_experts : a.ffn;
     return static_cast<int64_t>(4.0 * ubatch * (double(a.vocab) + ffn));
 }
@@ -64,59 +58,72 @@ int64_t round_up(int64_t v, int64_t step) { return (v + step - 1) / step * step;
 
 }  // namespace
 
-MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
-    MemoryBreakdown m;
-    m.layers = a.layers;
+FixedMemory fixed_memory(const ModelArch& a, const Setup& s) {
+    FixedMemory f;
     const WeightsBytes w = weights_bytes(a, s.format);
-    m.weights_bytes = s.weights_file_bytes > 0 ? s.weights_file_bytes : w.file_bytes;
+    f.weights_bytes = s.weights_file_bytes > 0 ? s.weights_file_bytes : w.file_bytes;
     // llama.cpp's model buffer: the file less its metadata and the token embedding, which stays in
     // host memory (a given file size keeps that difference).
     // A GGUF header read by the page or `inspect` gives the exact token-embedding bytes.
     const int64_t host_kept = s.weights_file_bytes > 0 && s.embedding_file_bytes > 0
                                   ? s.embedding_file_bytes
                                   : w.file_bytes - w.device_bytes;
-    m.device_weights_bytes =
-        is_llama_cpp(s.engine) ? std::max<int64_t>(0, m.weights_bytes - host_kept) : m.weights_bytes;
+    f.device_weights_bytes =
+        is_llama_cpp(s.engine) ? std::max<int64_t>(0, f.weights_bytes - host_kept) : f.weights_bytes;
     if (experts_on_host(a, s)) {
         // The routed experts' share of the tensor bytes (they are quantized like the FFN).
         const SpeedParams p = speed_params(a);
-        m.host_expert_bytes = p.file > 0 ? static_cast<int64_t>(double(w.tensor_bytes) * p.experts / p.file) : 0;
-        m.device_weights_bytes = std::max<int64_t>(0, m.device_weights_bytes - m.host_expert_bytes);
+        f.host_expert_bytes = p.file > 0 ? static_cast<int64_t>(double(w.tensor_bytes) * p.experts / p.file) : 0;
+        f.device_weights_bytes = std::max<int64_t>(0, f.device_weights_bytes - f.host_expert_bytes);
     }
     const bool vllm = s.engine == "vllm";
-    if (is_llama_cpp(s.engine)) {
-        KvOptions kv;
-        kv.pad = memory_constants::kLlamaCppContextPad;
-        kv.ubatch = memory_constants::kLlamaCppUbatch;
-        m.kv_bytes = llama_cpp_kv_cache(a, s.context, s.batch, s.kv_type, s.kv_type, kv).total();
-        m.compute_bytes =
-            llama_cpp_compute_buffer(a, s.context, kv.ubatch, s.flash_attn, kv.pad).device_bytes *
-            s.devices;
-    } else if (vllm) {
-        // Paged cache: each sequence holds whole blocks.
-        m.kv_bytes = kv_cache_bytes(a, round_up(s.context, memory_constants::kVllmBlockTokens), s.batch, s.kv_type);
-        m.compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * s.devices);
-    } else {
-        m.kv_bytes = kv_cache_bytes(a, padded_context(s), s.batch, s.kv_type);
-        m.compute_bytes = compute_buffer_bytes(a, s) * s.devices;
-    }
+    if (vllm) f.vllm_compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * s.devices);
     double overhead = runtime_bytes_per_device(s.hardware.backend);
     if (vllm && s.hardware.backend != "cpu")
         overhead = memory_constants::kVllmNonTorchBytes + memory_constants::kVllmCudaGraphBytes;
-    m.overhead_bytes = static_cast<int64_t>(overhead * s.devices);
-    m.total_bytes = m.device_weights_bytes + m.kv_bytes + m.compute_bytes + m.overhead_bytes;
+    f.overhead_bytes = static_cast<int64_t>(overhead * s.devices);
 
     double capacity = s.hardware.memory_bytes * s.hardware.gpu_memory_share * s.devices;
     if (vllm)
         capacity *= s.gpu_memory_utilization > 0 && s.gpu_memory_utilization <= 1 ? s.gpu_memory_utilization
                                                                                   : memory_constants::kVllmMemoryUtilization;
-    m.capacity_bytes = static_cast<int64_t>(capacity);
+    f.capacity_bytes = static_cast<int64_t>(capacity);
+    return f;
+}
+
+MemoryBreakdown memory_at(const ModelArch& a, const Setup& s, const FixedMemory& f, int64_t context,
+                          int sequences) {
+    MemoryBreakdown m;
+    m.layers = a.layers;
+    m.weights_bytes = f.weights_bytes;
+    m.device_weights_bytes = f.device_weights_bytes;
+    m.host_expert_bytes = f.host_expert_bytes;
+    const bool vllm = s.engine == "vllm";
+    if (is_llama_cpp(s.engine)) {
+        KvOptions kv;
+        kv.pad = memory_constants::kLlamaCppContextPad;
+        kv.ubatch = memory_constants::kLlamaCppUbatch;
+        m.kv_bytes = llama_cpp_kv_cache(a, context, sequences, s.kv_type, s.kv_type, kv).total();
+        m.compute_bytes =
+            llama_cpp_compute_buffer(a, context, kv.ubatch, s.flash_attn, kv.pad).device_bytes *
+            s.devices;
+    } else if (vllm) {
+        // Paged cache: each sequence holds whole blocks.
+        m.kv_bytes = kv_cache_bytes(a, round_up(context, memory_constants::kVllmBlockTokens), sequences, s.kv_type);
+        m.compute_bytes = f.vllm_compute_bytes;
+    } else {
+        m.kv_bytes = kv_cache_bytes(a, context, sequences, s.kv_type);
+        m.compute_bytes = compute_buffer_bytes(a, context) * s.devices;
+    }
+    m.overhead_bytes = f.overhead_bytes;
+    m.total_bytes = m.device_weights_bytes + m.kv_bytes + m.compute_bytes + m.overhead_bytes;
+    m.capacity_bytes = f.capacity_bytes;
     m.fits = m.total_bytes <= m.capacity_bytes;
 
     // The cache the engine allocates: vLLM takes all that is left of its budget, in whole blocks.
-    const double per_token = kv_bytes_per_token(a, s.kv_type);
     m.kv_pool_bytes = m.kv_bytes;
-    m.kv_pool_tokens = int64_t(s.context) * s.batch;
+    m.kv_pool_tokens = int64_t(context) * sequences;
+    const double per_token = vllm ? kv_bytes_per_token(a, s.kv_type) : 0.0;
     if (vllm && per_token > 0) {
         const double left = double(m.capacity_bytes - m.device_weights_bytes - m.compute_bytes - m.overhead_bytes);
         const double block = per_token * double(memory_constants::kVllmBlockTokens);
@@ -132,6 +139,10 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
         m.offloaded_layers = std::min(a.layers, static_cast<int>(std::ceil(excess / per_layer)));
     }
     return m;
+}
+
+MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
+    return memory_at(a, s, fixed_memory(a, s), s.context, s.batch);
 }
 
 bool experts_on_host(const ModelArch& a, const Setup& s) {
