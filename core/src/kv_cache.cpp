@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace headroom {
 
@@ -100,11 +101,12 @@ LayerCounts count_layers(const ModelArch& a) {
 /// multiplication instead of n dependent additions (the cache is sized ~30 times per prediction).
 double repeated_sum(double term, int n) {
     if (n <= 0) return 0.0;
-    if (term == 0.0) return 0.0;
-    if (std::isfinite(term)) {
-        int exponent = 0;
-        const double fraction = std::frexp(std::fabs(term), &exponent);  // in [0.5, 1)
-        uint64_t significand = static_cast<uint64_t>(std::ldexp(fraction, 53));
+    uint64_t bits = 0;
+    std::memcpy(&bits, &term, sizeof bits);
+    const uint64_t exponent = (bits >> 52) & 0x7ff;
+    // Normal numbers only (zero, subnormals, infinities and NaN take the loop).
+    if (exponent != 0 && exponent != 0x7ff) {
+        uint64_t significand = (bits & ((uint64_t(1) << 52) - 1)) | (uint64_t(1) << 52);
         significand >>= std::countr_zero(significand);
         if (significand <= ((uint64_t(1) << 53) - 1) / uint64_t(n) && std::isfinite(term * n)) return term * n;
     }
