@@ -97,10 +97,9 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
         })));
     }
 
-    Setup run = s;
-    const SpeedEstimate sp = estimate_speed(a, run, m.fits ? m : minimal, w.prompt_tokens, w.gen_tokens);
+    const SpeedEstimate sp = estimate_speed(a, s, m.fits ? m : minimal, w.prompt_tokens, w.gen_tokens);
     SpeedEstimate at_mean = sp;
-    if (w.steps > 1) at_mean = estimate_speed(a, run, m.fits ? m : minimal, mean_context(w), w.gen_tokens);
+    if (w.steps > 1) at_mean = estimate_speed(a, s, m.fits ? m : minimal, mean_context(w), w.gen_tokens);
     f.decode_tok_s = at_mean.decode_tok_s;
     f.prefill_tok_s = at_mean.prefill_tok_s;
     f.ttft_s = sp.prefill_tok_s > 0 ? double(w.prompt_tokens) * (1.0 - w.prefix_reuse) / sp.prefill_tok_s +
@@ -109,7 +108,8 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     f.task_s = task_seconds(w, at_mean);
     f.tokens_per_hour = f.decode_tok_s * s.batch * 3600.0;
 
-    const std::string need = gib(double(m.total_bytes)) + " needed, " + gib(double(m.capacity_bytes)) + " available";
+    // Only the verdicts that say they are short of memory quote it.
+    auto need = [&] { return gib(double(m.total_bytes)) + " needed, " + gib(double(m.capacity_bytes)) + " available"; };
     // 1. Do the weights load at all (smallest context, one user)?
     if (!minimal.fits) {
         const double host = usable_host_bytes(s);
@@ -157,7 +157,7 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
         r.verdict = Verdict::too_tight;
         r.limiting = w.concurrency > 1 && memory_at(a, s, fixed, s.context, 1).fits ? "concurrency" : "context";
         r.reasons.push_back("The weights fit, but " + tokens(s.context) + " tokens of context for " +
-                            std::to_string(s.batch) + (s.batch == 1 ? " user" : " users") + " do not: " + need + ".");
+                            std::to_string(s.batch) + (s.batch == 1 ? " user" : " users") + " do not: " + need() + ".");
         if (f.max_context > 0)
             r.reasons.push_back("Longest context that fits for " + std::to_string(s.batch) +
                                 (s.batch == 1 ? " user: " : " users: ") + tokens(f.max_context) + " tokens.");
@@ -169,7 +169,7 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
         r.verdict = Verdict::too_tight;
         r.limiting = "memory";
         r.reasons.push_back("Fits with only " + gib(double(f.headroom_bytes)) + " (" + num(100 * f.headroom_share) +
-                            "%) to spare: " + need + ".");
+                            "%) to spare: " + need() + ".");
         return r;
     }
     // 3. Is it fast enough?

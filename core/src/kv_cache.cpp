@@ -83,14 +83,13 @@ LayerCounts count_layers(const ModelArch& a) {
         n.full = std::max(0, a.layers);
         return n;
     }
+    // Comparisons summed rather than a switch: hybrids alternate kinds, which a branch mispredicts.
     for (int i = 0; i < a.layers; ++i) {
-        switch (a.layer_kinds[static_cast<size_t>(i)]) {
-            case LayerKind::full_attention: ++n.full; break;
-            case LayerKind::sliding_attention: ++n.sliding; break;
-            case LayerKind::mla: ++n.mla; break;
-            case LayerKind::linear_attention:
-            case LayerKind::state_space: ++n.recurrent; break;
-        }
+        const LayerKind kind = a.layer_kinds[static_cast<size_t>(i)];
+        n.full += kind == LayerKind::full_attention;
+        n.sliding += kind == LayerKind::sliding_attention;
+        n.mla += kind == LayerKind::mla;
+        n.recurrent += (kind == LayerKind::linear_attention) | (kind == LayerKind::state_space);
     }
     return n;
 }
