@@ -17,12 +17,14 @@ namespace headroom::detail {
 /// weight bytes) for this thread. Lookups hash the architecture (arch_hash) and compare it whole
 /// (operator==), so a hit is always the result for an equal architecture and key; the last hit is
 /// checked first because one prediction asks about the same model several times. Bounded: at
-/// kCapacity entries it starts over, so the page importing arbitrary configs cannot grow it.
+/// kCapacity entries it starts over, so the page importing arbitrary configs cannot grow it; the
+/// capacity holds a whole catalog sweep (155 models x up to 7 formats per engine, 12 in all) so
+/// that sweeps never clear it halfway and recompute every shape.
 /// Not shared between threads (thread_local instances); the wasm build has one thread.
 template <class Key, class Value>
 class ArchMemo {
 public:
-    static constexpr size_t kCapacity = 1024;
+    static constexpr size_t kCapacity = 4096;
 
     /// The memoised `compute()` for (arch, key); `key_hash` is any hash of `key`.
     template <class Compute>
