@@ -38,13 +38,6 @@ double usable_host_bytes(const Setup& s) {
            memory_constants::kHostMemoryUsableShare;
 }
 
-/// Memory at `context` tokens for `users` sequences; the rest of the setup as given.
-MemoryBreakdown memory_at(const ModelArch& a, Setup s, int64_t context, int users) {
-    s.context = context;
-    s.batch = users;
-    return estimate_memory(a, s);
-}
-
 /// Largest value in [lo, hi] for which `fits(v)` holds, assuming it is monotone; lo - 1 if none.
 template <class Fits>
 int64_t largest_fitting(int64_t lo, int64_t hi, Fits fits) {
@@ -86,8 +79,10 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     Assessment r;
     WorkloadFigures& f = r.figures;
     const Setup s = workload_setup(base, w);
-    const MemoryBreakdown m = estimate_memory(a, s);
-    const MemoryBreakdown minimal = memory_at(a, s, memory_constants::kMinimalContext, 1);
+    // Weights, runtime and capacity once; each context or user count below only adds its cache.
+    const FixedMemory fixed = fixed_memory(a, s);
+    const MemoryBreakdown m = memory_at(a, s, fixed, s.context, s.batch);
+    const MemoryBreakdown minimal = memory_at(a, s, fixed, memory_constants::kMinimalContext, 1);
     f.headroom_bytes = m.capacity_bytes - m.total_bytes;
     f.headroom_share = m.capacity_bytes > 0 ? double(f.headroom_bytes) / double(m.capacity_bytes) : 0;
 
@@ -95,17 +90,16 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     if (capacity_figures) {
         const int64_t ctx_cap = std::max<int64_t>(a.max_context > 0 ? a.max_context : 1 << 20, s.context);
         f.max_context = std::max<int64_t>(0, largest_fitting(memory_constants::kMinimalContext, ctx_cap, [&](int64_t c) {
-            return memory_at(a, s, c, s.batch).fits;
+            return memory_at(a, s, fixed, c, s.batch).fits;
         }));
         f.max_users = static_cast<int>(std::max<int64_t>(0, largest_fitting(1, 4096, [&](int64_t u) {
-            return memory_at(a, s, s.context, static_cast<int>(u)).fits;
+            return memory_at(a, s, fixed, s.context, static_cast<int>(u)).fits;
         })));
     }
 
-    Setup run = s;
-    const SpeedEstimate sp = estimate_speed(a, run, m.fits ? m : minimal, w.prompt_tokens, w.gen_tokens);
+    const SpeedEstimate sp = estimate_speed(a, s, m.fits ? m : minimal, w.prompt_tokens, w.gen_tokens);
     SpeedEstimate at_mean = sp;
-    if (w.steps > 1) at_mean = estimate_speed(a, run, m.fits ? m : minimal, mean_context(w), w.gen_tokens);
+    if (w.steps > 1) at_mean = estimate_speed(a, s, m.fits ? m : minimal, mean_context(w), w.gen_tokens);
     f.decode_tok_s = at_mean.decode_tok_s;
     f.prefill_tok_s = at_mean.prefill_tok_s;
     f.ttft_s = sp.prefill_tok_s > 0 ? double(w.prompt_tokens) * (1.0 - w.prefix_reuse) / sp.prefill_tok_s +
@@ -114,9 +108,12 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     f.task_s = task_seconds(w, at_mean);
     f.tokens_per_hour = f.decode_tok_s * s.batch * 3600.0;
 
-    // Where the desktop keeps part of a display GPU, say so: "available" is what is left of it.
-    const std::string need = gib(double(m.total_bytes)) + " needed, " + gib(double(m.capacity_bytes)) + " available" +
-                             (m.desktop_bytes > 0 ? " after the " + gib(double(m.desktop_bytes)) + " the desktop keeps" : "");
+    // Only the verdicts that say they are short of memory quote it. Where the desktop keeps part of a
+    // display GPU, say so: "available" is what is left of it.
+    auto need = [&] {
+        return gib(double(m.total_bytes)) + " needed, " + gib(double(m.capacity_bytes)) + " available" +
+               (m.desktop_bytes > 0 ? " after the " + gib(double(m.desktop_bytes)) + " the desktop keeps" : "");
+    };
     // 1. Do the weights load at all (smallest context, one user)?
     if (!minimal.fits) {
         const double host = usable_host_bytes(s);
@@ -162,9 +159,9 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     // 2. Does the workload's context for its users fit?
     if (!m.fits) {
         r.verdict = Verdict::too_tight;
-        r.limiting = w.concurrency > 1 && memory_at(a, s, s.context, 1).fits ? "concurrency" : "context";
+        r.limiting = w.concurrency > 1 && memory_at(a, s, fixed, s.context, 1).fits ? "concurrency" : "context";
         r.reasons.push_back("The weights fit, but " + tokens(s.context) + " tokens of context for " +
-                            std::to_string(s.batch) + (s.batch == 1 ? " user" : " users") + " do not: " + need + ".");
+                            std::to_string(s.batch) + (s.batch == 1 ? " user" : " users") + " do not: " + need() + ".");
         if (f.max_context > 0)
             r.reasons.push_back("Longest context that fits for " + std::to_string(s.batch) +
                                 (s.batch == 1 ? " user: " : " users: ") + tokens(f.max_context) + " tokens.");
@@ -176,7 +173,7 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
         r.verdict = Verdict::too_tight;
         r.limiting = "memory";
         r.reasons.push_back("Fits with only " + gib(double(f.headroom_bytes)) + " (" + num(100 * f.headroom_share) +
-                            "%) to spare: " + need + ".");
+                            "%) to spare: " + need() + ".");
         return r;
     }
     // 3. Is it fast enough?

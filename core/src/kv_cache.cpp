@@ -3,7 +3,10 @@
 #include "headroom/kv_cache.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace headroom {
 
@@ -69,6 +72,48 @@ void row_elements(const ModelArch& a, LayerKind kind, bool latent, double& k, do
     k = v = double(a.kv_heads) * a.head_dim;
 }
 
+/// Layers of each kind (a sliding layer counts as sliding here whether or not llama.cpp slides it).
+struct LayerCounts {
+    int full = 0, sliding = 0, mla = 0, recurrent = 0;
+};
+
+LayerCounts count_layers(const ModelArch& a) {
+    LayerCounts n;
+    if (a.layer_kinds.empty()) {
+        n.full = std::max(0, a.layers);
+        return n;
+    }
+    // Comparisons summed rather than a switch: hybrids alternate kinds, which a branch mispredicts.
+    for (int i = 0; i < a.layers; ++i) {
+        const LayerKind kind = a.layer_kinds[static_cast<size_t>(i)];
+        n.full += kind == LayerKind::full_attention;
+        n.sliding += kind == LayerKind::sliding_attention;
+        n.mla += kind == LayerKind::mla;
+        n.recurrent += (kind == LayerKind::linear_attention) | (kind == LayerKind::state_space);
+    }
+    return n;
+}
+
+/// `term` added `n` times to 0, left to right, as a per-layer loop adds it. When every partial sum
+/// i * term is exact (the significand of term times n stays within a double's 53 bits: byte counts
+/// are small integers times powers of two) that is term * n, bit for bit, at the cost of one
+/// multiplication instead of n dependent additions (the cache is sized ~30 times per prediction).
+double repeated_sum(double term, int n) {
+    if (n <= 0) return 0.0;
+    uint64_t bits = 0;
+    std::memcpy(&bits, &term, sizeof bits);
+    const uint64_t exponent = (bits >> 52) & 0x7ff;
+    // Normal numbers only (zero, subnormals, infinities and NaN take the loop).
+    if (exponent != 0 && exponent != 0x7ff) {
+        uint64_t significand = (bits & ((uint64_t(1) << 52) - 1)) | (uint64_t(1) << 52);
+        significand >>= std::countr_zero(significand);
+        if (significand <= ((uint64_t(1) << 53) - 1) / uint64_t(n) && std::isfinite(term * n)) return term * n;
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; ++i) sum += term;
+    return sum;
+}
+
 }  // namespace
 
 bool mla_caches_latent(const ModelArch& a, const KvOptions& opt) {
@@ -88,26 +133,47 @@ KvBreakdown llama_cpp_kv_cache(const ModelArch& a, int64_t context, int sequence
                      : std::min(cells_seq, pad_to(int64_t(a.sliding_window) + opt.ubatch, opt.pad));
     r.cells = cells_seq * seqs;
     const bool latent = mla_caches_latent(a, opt);
+    const bool slides = llama_cpp_slides(a) && a.sliding_window > 0;
     const double kb = kv_element_bytes(k_type), vb = kv_element_bytes(v_type);
+    const LayerCounts n = count_layers(a);
+    const int sliding = slides ? n.sliding : 0;
+    const int full = n.full + (slides ? 0 : n.sliding);
+    if (sliding > 0) r.swa_cells = swa_seq * seqs;
     double k = 0, v = 0, swa = 0, rec = 0;
-    for (int i = 0; i < a.layers; ++i) {
-        LayerKind kind = layer_kind(a, i);
-        if (kind == LayerKind::linear_attention || kind == LayerKind::state_space) {
-            // Recurrent state is kept in F32 whatever the KV type.
-            rec += 4.0 * double(a.recurrent.state_elements + a.recurrent.conv_elements) * seqs;
-            continue;
+    // Every layer of one kind adds the same term to its sum, so the sums are repeated additions of
+    // one term (a model with both MLA and full-attention layers would mix two: add layer by layer).
+    if (full > 0 && n.mla > 0) {
+        for (int i = 0; i < a.layers; ++i) {
+            LayerKind kind = layer_kind(a, i);
+            if (kind == LayerKind::linear_attention || kind == LayerKind::state_space) {
+                rec += 4.0 * double(a.recurrent.state_elements + a.recurrent.conv_elements) * seqs;
+                continue;
+            }
+            if (kind == LayerKind::sliding_attention && !slides) kind = LayerKind::full_attention;
+            double ke = 0, ve = 0;
+            row_elements(a, kind, latent, ke, ve);
+            if (kind == LayerKind::sliding_attention) {
+                const double sk = opt.swa_f16 ? 2.0 : kb, sv = opt.swa_f16 ? 2.0 : vb;
+                swa += double(swa_seq * seqs) * (ke * sk + ve * sv);
+            } else {
+                k += double(r.cells) * ke * kb;
+                v += double(r.cells) * ve * vb;
+            }
         }
-        if (kind == LayerKind::sliding_attention && (!llama_cpp_slides(a) || a.sliding_window <= 0))
-            kind = LayerKind::full_attention;
+    } else {
+        // Recurrent state is kept in F32 whatever the KV type.
+        rec = repeated_sum(4.0 * double(a.recurrent.state_elements + a.recurrent.conv_elements) * seqs, n.recurrent);
         double ke = 0, ve = 0;
-        row_elements(a, kind, latent, ke, ve);
-        if (kind == LayerKind::sliding_attention) {
-            r.swa_cells = swa_seq * seqs;
+        if (sliding > 0) {
+            row_elements(a, LayerKind::sliding_attention, latent, ke, ve);
             const double sk = opt.swa_f16 ? 2.0 : kb, sv = opt.swa_f16 ? 2.0 : vb;
-            swa += double(swa_seq * seqs) * (ke * sk + ve * sv);
-        } else {
-            k += double(r.cells) * ke * kb;
-            v += double(r.cells) * ve * vb;
+            swa = repeated_sum(double(swa_seq * seqs) * (ke * sk + ve * sv), sliding);
+        }
+        const int attending = full + n.mla;
+        if (attending > 0) {
+            row_elements(a, n.mla > 0 ? LayerKind::mla : LayerKind::full_attention, latent, ke, ve);
+            k = repeated_sum(double(r.cells) * ke * kb, attending);
+            v = repeated_sum(double(r.cells) * ve * vb, attending);
         }
     }
     // A context no device could hold still gives a number: cap each part far below int64's range,

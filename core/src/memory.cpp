@@ -36,22 +36,22 @@ int64_t block_tokens(const std::string& engine) {
 /// The cache of an engine other than llama.cpp: cells in multiples of its block (`pad`), sliding-
 /// window layers holding the window and one prompt chunk (or the whole context with `swa_full`),
 /// in the cache type throughout, MLA models caching the latent (vLLM, SGLang, TensorRT-LLM).
-int64_t engine_kv_bytes(const ModelArch& a, const Setup& s, int64_t pad, int64_t chunk, bool swa_full,
-                        int mla_latent) {
+int64_t engine_kv_bytes(const ModelArch& a, const Setup& s, int64_t context, int sequences, int64_t pad,
+                        int64_t chunk, bool swa_full, int mla_latent) {
     KvOptions o;
     o.pad = pad;
     o.ubatch = chunk;
     o.swa_full = swa_full;
     o.swa_f16 = false;
     o.mla_latent = mla_latent;
-    return llama_cpp_kv_cache(a, s.context, s.batch, s.kv_type, s.kv_type, o).total();
+    return llama_cpp_kv_cache(a, context, sequences, s.kv_type, s.kv_type, o).total();
 }
 
 /// Activation buffers of engines without a model of their own (MLC): the logits (vocab x ubatch,
 /// f32) and one FFN intermediate for one micro-batch.
-int64_t generic_compute_bytes(const ModelArch& a, const Setup& s) {
+int64_t generic_compute_bytes(const ModelArch& a, int64_t context) {
     const double ubatch = double(std::min<int64_t>(memory_constants::kLlamaCppUbatch,
-                                                   std::max<int64_t>(1, s.context)));
+                                                   std::max<int64_t>(1, context)));
     const double ffn = a.moe.experts > 0 ? double(a.moe.expert_ffn) * a.moe.active_experts : a.ffn;
     return static_cast<int64_t>(4.0 * ubatch * (double(a.vocab) + ffn));
 }
@@ -127,49 +127,37 @@ double sglang_reserved_bytes_per_device(const Hardware& h, int devices) {
 
 }  // namespace
 
-MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
-    MemoryBreakdown m;
-    m.layers = a.layers;
+FixedMemory fixed_memory(const ModelArch& a, const Setup& s) {
+    namespace mc = memory_constants;
+    FixedMemory f;
     const WeightsBytes w = weights_bytes(a, s.format);
-    m.weights_bytes = s.weights_file_bytes > 0 ? s.weights_file_bytes : w.file_bytes;
+    f.weights_bytes = s.weights_file_bytes > 0 ? s.weights_file_bytes : w.file_bytes;
     // llama.cpp's model buffer: the file less its metadata and the token embedding, which stays in
     // host memory (a given file size keeps that difference).
     // A GGUF header read by the page or `inspect` gives the exact token-embedding bytes.
     const int64_t host_kept = s.weights_file_bytes > 0 && s.embedding_file_bytes > 0
                                   ? s.embedding_file_bytes
                                   : w.file_bytes - w.device_bytes;
-    m.device_weights_bytes =
-        is_llama_cpp(s.engine) ? std::max<int64_t>(0, m.weights_bytes - host_kept) : m.weights_bytes;
+    f.device_weights_bytes =
+        is_llama_cpp(s.engine) ? std::max<int64_t>(0, f.weights_bytes - host_kept) : f.weights_bytes;
     if (experts_on_host(a, s)) {
         // The routed experts' share of the tensor bytes (they are quantized like the FFN).
         const SpeedParams p = speed_params(a);
-        m.host_expert_bytes = p.file > 0 ? static_cast<int64_t>(double(w.tensor_bytes) * p.experts / p.file) : 0;
-        m.device_weights_bytes = std::max<int64_t>(0, m.device_weights_bytes - m.host_expert_bytes);
+        f.host_expert_bytes = p.file > 0 ? static_cast<int64_t>(double(w.tensor_bytes) * p.experts / p.file) : 0;
+        f.device_weights_bytes = std::max<int64_t>(0, f.device_weights_bytes - f.host_expert_bytes);
     }
-    namespace mc = memory_constants;
-    const bool vllm = s.engine == "vllm";
     const int n = std::max(1, s.devices);
     const double runtime = runtime_bytes_per_device(s.hardware.backend);
     double overhead = runtime;
     // Memory the engine's budget is taken from: the devices, less what the desktop keeps on the
     // first one (the one taken to drive the displays).
-    m.desktop_bytes = static_cast<int64_t>(std::min(s.hardware.desktop_reserve_bytes, s.hardware.memory_bytes));
+    f.desktop_bytes = static_cast<int64_t>(std::min(s.hardware.desktop_reserve_bytes, s.hardware.memory_bytes));
     const double device_memory = s.hardware.memory_bytes * s.hardware.gpu_memory_share;
     // Tensor parallelism sizes every device's share by the device with the least free memory.
-    double capacity = detail::splits_tensors(s.engine) ? (device_memory - double(m.desktop_bytes)) * n
-                                                       : device_memory * n - double(m.desktop_bytes);
-    if (is_llama_cpp(s.engine)) {
-        KvOptions kv;
-        kv.pad = mc::kLlamaCppContextPad;
-        kv.ubatch = mc::kLlamaCppUbatch;
-        m.kv_bytes = llama_cpp_kv_cache(a, s.context, s.batch, s.kv_type, s.kv_type, kv).total();
-        m.compute_bytes =
-            llama_cpp_compute_buffer(a, s.context, kv.ubatch, s.flash_attn, kv.pad).device_bytes * n;
-    } else if (vllm) {
-        // Paged cache: each sequence holds whole blocks; a sliding-window layer the window and one
-        // step's batched tokens (SlidingWindowSpec.max_memory_usage_bytes).
-        m.kv_bytes = engine_kv_bytes(a, s, block_tokens(s.engine), vllm_batched_tokens(s), false, 1);
-        m.compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * n);
+    double capacity = detail::splits_tensors(s.engine) ? (device_memory - double(f.desktop_bytes)) * n
+                                                       : device_memory * n - double(f.desktop_bytes);
+    if (s.engine == "vllm") {
+        f.fixed_compute_bytes = static_cast<int64_t>(vllm_compute_bytes_per_device(a, s) * n);
         if (s.hardware.backend != "cpu") overhead = mc::kVllmNonTorchBytes + mc::kVllmCudaGraphBytes;
         // vLLM's budget is a share of each device's whole memory; it refuses to start where less
         // than that is free, so a desktop on one device lowers every device's share under tensor
@@ -177,48 +165,81 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
         const double util = s.gpu_memory_utilization > 0 && s.gpu_memory_utilization <= 1
                                 ? s.gpu_memory_utilization
                                 : mc::kVllmMemoryUtilization;
-        capacity = std::min(util * device_memory, device_memory - double(m.desktop_bytes)) * n;
+        capacity = std::min(util * device_memory, device_memory - double(f.desktop_bytes)) * n;
     } else if (s.engine == "sglang") {
         // SGLang's pools (weights and KV) get mem_fraction_static of each device; the reservation
         // holds its activations and CUDA graphs (compute) and the CUDA context (runtime).
-        m.kv_bytes = engine_kv_bytes(a, s, 1, 0, true, 1);
         const double reserved = sglang_reserved_bytes_per_device(s.hardware, n);
         overhead = std::min(runtime, reserved);
-        m.compute_bytes = static_cast<int64_t>((reserved - overhead) * n);
+        f.fixed_compute_bytes = static_cast<int64_t>((reserved - overhead) * n);
     } else if (s.engine == "tensorrt-llm") {
-        m.kv_bytes = engine_kv_bytes(a, s, mc::kTrtllmTokensPerBlock, 0, true, 1);
-        m.compute_bytes = static_cast<int64_t>(double(mc::kTrtllmMaxNumTokens) *
-                                               profile_activation_bytes_per_token(a) * n);
-    } else if (s.engine == "mlx") {
-        // Sliding-window layers keep a rotating cache of the window (plus the chunk being added).
-        m.kv_bytes = engine_kv_bytes(a, s, mc::kMlxCacheStep, mc::kMlxPrefillStep, false, -1);
-        m.compute_bytes = static_cast<int64_t>(chunk_compute_bytes(a, mc::kMlxPrefillStep, s.context) * n);
-    } else if (s.engine == "exllamav2") {
-        // The cache for the whole context and batch, allocated at load.
-        m.kv_bytes = engine_kv_bytes(a, s, 1, 0, true, -1);
-        m.compute_bytes =
-            static_cast<int64_t>(chunk_compute_bytes(a, mc::kExllamaV2MaxInputLen, s.context) * n);
-    } else {
-        m.kv_bytes = kv_cache_bytes(a, s.context, s.batch, s.kv_type);
-        m.compute_bytes = generic_compute_bytes(a, s) * n;
+        f.fixed_compute_bytes = static_cast<int64_t>(double(mc::kTrtllmMaxNumTokens) *
+                                                     profile_activation_bytes_per_token(a) * n);
     }
-    m.overhead_bytes = static_cast<int64_t>(overhead * n);
-    m.total_bytes = m.device_weights_bytes + m.kv_bytes + m.compute_bytes + m.overhead_bytes;
-    const double fixed = double(m.device_weights_bytes + m.compute_bytes + m.overhead_bytes);
+    f.overhead_bytes = static_cast<int64_t>(overhead * n);
     if (s.engine == "tensorrt-llm") {
         // A tenth of what is free after the weights and buffers stays unused.
+        const double fixed = double(f.device_weights_bytes + f.fixed_compute_bytes + f.overhead_bytes);
         capacity -= (1.0 - mc::kTrtllmKvFreeFraction) * std::max(0.0, capacity - fixed);
     }
-    m.capacity_bytes = static_cast<int64_t>(std::max(0.0, capacity));
+    f.capacity_bytes = static_cast<int64_t>(std::max(0.0, capacity));
+    return f;
+}
+
+MemoryBreakdown memory_at(const ModelArch& a, const Setup& s, const FixedMemory& f, int64_t context,
+                          int sequences) {
+    namespace mc = memory_constants;
+    MemoryBreakdown m;
+    m.layers = a.layers;
+    m.weights_bytes = f.weights_bytes;
+    m.device_weights_bytes = f.device_weights_bytes;
+    m.host_expert_bytes = f.host_expert_bytes;
+    m.desktop_bytes = f.desktop_bytes;
+    const int n = std::max(1, s.devices);
+    if (is_llama_cpp(s.engine)) {
+        KvOptions kv;
+        kv.pad = mc::kLlamaCppContextPad;
+        kv.ubatch = mc::kLlamaCppUbatch;
+        m.kv_bytes = llama_cpp_kv_cache(a, context, sequences, s.kv_type, s.kv_type, kv).total();
+        m.compute_bytes =
+            llama_cpp_compute_buffer(a, context, kv.ubatch, s.flash_attn, kv.pad).device_bytes * n;
+    } else if (s.engine == "vllm") {
+        // Paged cache: each sequence holds whole blocks; a sliding-window layer the window and one
+        // step's batched tokens (SlidingWindowSpec.max_memory_usage_bytes).
+        m.kv_bytes =
+            engine_kv_bytes(a, s, context, sequences, block_tokens(s.engine), vllm_batched_tokens(s), false, 1);
+        m.compute_bytes = f.fixed_compute_bytes;
+    } else if (s.engine == "sglang") {
+        m.kv_bytes = engine_kv_bytes(a, s, context, sequences, 1, 0, true, 1);
+        m.compute_bytes = f.fixed_compute_bytes;
+    } else if (s.engine == "tensorrt-llm") {
+        m.kv_bytes = engine_kv_bytes(a, s, context, sequences, mc::kTrtllmTokensPerBlock, 0, true, 1);
+        m.compute_bytes = f.fixed_compute_bytes;
+    } else if (s.engine == "mlx") {
+        // Sliding-window layers keep a rotating cache of the window (plus the chunk being added).
+        m.kv_bytes = engine_kv_bytes(a, s, context, sequences, mc::kMlxCacheStep, mc::kMlxPrefillStep, false, -1);
+        m.compute_bytes = static_cast<int64_t>(chunk_compute_bytes(a, mc::kMlxPrefillStep, context) * n);
+    } else if (s.engine == "exllamav2") {
+        // The cache for the whole context and batch, allocated at load.
+        m.kv_bytes = engine_kv_bytes(a, s, context, sequences, 1, 0, true, -1);
+        m.compute_bytes = static_cast<int64_t>(chunk_compute_bytes(a, mc::kExllamaV2MaxInputLen, context) * n);
+    } else {
+        m.kv_bytes = kv_cache_bytes(a, context, sequences, s.kv_type);
+        m.compute_bytes = generic_compute_bytes(a, context) * n;
+    }
+    m.overhead_bytes = f.overhead_bytes;
+    m.total_bytes = m.device_weights_bytes + m.kv_bytes + m.compute_bytes + m.overhead_bytes;
+    m.capacity_bytes = f.capacity_bytes;
     m.fits = m.total_bytes <= m.capacity_bytes;
 
     // The cache the engine allocates: vLLM, SGLang and TensorRT-LLM take all that is left of their
     // budget, in whole blocks.
-    const double per_token = kv_bytes_per_token(a, s.kv_type);
     m.kv_pool_bytes = m.kv_bytes;
-    m.kv_pool_tokens = int64_t(s.context) * s.batch;
-    if (pools_kv(s.engine) && per_token > 0) {
-        const double left = double(m.capacity_bytes) - fixed;
+    m.kv_pool_tokens = int64_t(context) * sequences;
+    const double per_token = pools_kv(s.engine) ? kv_bytes_per_token(a, s.kv_type) : 0.0;
+    if (per_token > 0) {
+        const double left =
+            double(m.capacity_bytes) - double(m.device_weights_bytes + m.compute_bytes + m.overhead_bytes);
         const int64_t tokens = block_tokens(s.engine);
         const double block = per_token * double(tokens);
         const int64_t blocks = left > 0 ? static_cast<int64_t>(left / block) : 0;
@@ -233,6 +254,10 @@ MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
         m.offloaded_layers = std::min(a.layers, static_cast<int>(std::ceil(excess / per_layer)));
     }
     return m;
+}
+
+MemoryBreakdown estimate_memory(const ModelArch& a, const Setup& s) {
+    return memory_at(a, s, fixed_memory(a, s), s.context, s.batch);
 }
 
 bool experts_on_host(const ModelArch& a, const Setup& s) {

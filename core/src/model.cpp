@@ -1,20 +1,19 @@
-// model.cpp: the architecture's fingerprint, the key of per-shape caches.
+// model.cpp: the architecture's hash, the lookup key of per-shape caches.
 #include "headroom/model.h"
 
-#include <cstring>
+#include <functional>
+#include <string_view>
 
 namespace headroom {
 
-std::string arch_fingerprint(const ModelArch& a) {
-    // Raw bytes of each field, not decimal text: it is built on every weights_bytes call (sweeps
-    // make millions), and formatting numbers was a third of a prediction's time. The model type
-    // comes last, after the fixed-size fields, so no two shapes give the same bytes.
-    std::string k;
-    k.reserve(a.model_type.size() + 8 * 32 + 2 * a.layer_kinds.size() + 4);
-    auto add = [&k](int64_t v) {
-        char bytes[sizeof v];
-        std::memcpy(bytes, &v, sizeof v);
-        k.append(bytes, sizeof v);
+uint64_t arch_hash(const ModelArch& a) {
+    // FNV-1a-style mixing of whole fields: no string is built (it is computed on every memoised
+    // lookup, several per prediction).
+    uint64_t h = 0xcbf29ce484222325ULL;
+    auto mix = [&h](int64_t v) {
+        h ^= static_cast<uint64_t>(v);
+        h *= 0x100000001b3ULL;
+        h ^= h >> 29;
     };
     for (int64_t v : {int64_t(a.layers), int64_t(a.hidden), int64_t(a.heads), int64_t(a.kv_heads),
                       int64_t(a.head_dim), int64_t(a.ffn), int64_t(a.vocab), int64_t(a.tied_embeddings),
@@ -26,14 +25,15 @@ std::string arch_fingerprint(const ModelArch& a) {
                       int64_t(a.moe.moe_layer_offset), int64_t(a.moe.last_moe_layer),
                       int64_t(a.mla.q_lora_rank), int64_t(a.mla.kv_lora_rank), int64_t(a.mla.qk_rope_head_dim),
                       int64_t(a.mla.qk_nope_head_dim), int64_t(a.mla.v_head_dim), a.recurrent.state_elements,
-                      a.recurrent.conv_elements, a.recurrent.params_per_layer, a.extra_params})
-        add(v);
-    add(int64_t(a.layer_kinds.size()));
-    add(int64_t(a.layer_parts.size()));
-    for (LayerKind kind : a.layer_kinds) k += char('0' + int(kind));
-    for (const LayerParts& p : a.layer_parts) k += char('0' + (p.ffn ? 1 : 0) + (p.parallel_ssm ? 2 : 0));
-    k += a.model_type;
-    return k;
+                      a.recurrent.conv_elements, a.recurrent.params_per_layer, a.extra_params,
+                      int64_t(a.layer_kinds.size()), int64_t(a.layer_parts.size())})
+        mix(v);
+    // The layer kinds as raw bytes, hashed in one pass (a few hundred bytes at most).
+    mix(int64_t(std::hash<std::string_view>{}(std::string_view(
+        reinterpret_cast<const char*>(a.layer_kinds.data()), a.layer_kinds.size() * sizeof(LayerKind)))));
+    for (const LayerParts& p : a.layer_parts) mix((p.ffn ? 1 : 0) + (p.parallel_ssm ? 2 : 0));
+    mix(int64_t(std::hash<std::string>{}(a.model_type)));
+    return h;
 }
 
 }  // namespace headroom

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "arch_memo.h"
 #include "arch_tensors.h"
 #include "engines.h"
 #include "headroom/kv_cache.h"
@@ -103,6 +104,12 @@ bool is_quantized(const WeightFormat& f) { return f.bits_per_weight < 16.0; }
 }  // namespace
 
 SpeedParams speed_params(const ModelArch& a) {
+    // Walking the tensor list allocates it; every prediction asks for it more than once.
+    thread_local detail::ArchMemo<detail::NoKey, SpeedParams> memo;
+    return memo.get(a, {}, 0, [&] { return detail::speed_params_uncached(a); });
+}
+
+SpeedParams detail::speed_params_uncached(const ModelArch& a) {
     SpeedParams p;
     double expert_active = 0, embedding = 0;
     for (const TensorGroup& g : arch_tensors(a)) {

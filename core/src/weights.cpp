@@ -2,11 +2,11 @@
 // types (gguf.cpp). Other formats: the tensor groups and the format's per-tensor bits.
 #include "headroom/weights.h"
 
-#include <string>
-#include <unordered_map>
-
 #include <cmath>
+#include <functional>
+#include <string>
 
+#include "arch_memo.h"
 #include "arch_tensors.h"
 #include "headroom/gguf_quant.h"
 
@@ -28,27 +28,19 @@ WeightsBytes gguf_bytes(const ModelArch& arch, const GgufWeights& g) {
 
 }  // namespace
 
-namespace {
-
-WeightsBytes compute_weights_bytes(const ModelArch& arch, const WeightFormat& format);
-
-}  // namespace
-
 WeightsBytes weights_bytes(const ModelArch& arch, const WeightFormat& format) {
-    // A small per-thread memo; cleared when full so it never grows without bound.
-    thread_local std::unordered_map<std::string, WeightsBytes> memo;
-    std::string key = arch_fingerprint(arch) + '|' + format.name + (format.gguf ? "|g|" : "|o|") +
-                      std::to_string(static_cast<int64_t>(format.bits_per_weight * 1e6));
-    if (auto it = memo.find(key); it != memo.end()) return it->second;
-    if (memo.size() >= 4096) memo.clear();
-    const WeightsBytes w = compute_weights_bytes(arch, format);
-    memo.emplace(std::move(key), w);
-    return w;
+    // Walking the tensor list (and llama-quantize's rules for GGUF) per call would dominate sweeps.
+    thread_local detail::ArchMemo<WeightFormat, WeightsBytes> memo;
+    return memo.get(arch, format, detail::format_hash(format),
+                    [&] { return detail::weights_bytes_uncached(arch, format); });
 }
 
-namespace {
+uint64_t detail::format_hash(const WeightFormat& format) {
+    return std::hash<std::string>{}(format.name) ^ (std::hash<double>{}(format.bits_per_weight) << 1) ^
+           (format.gguf ? 0x51ULL : 0);
+}
 
-WeightsBytes compute_weights_bytes(const ModelArch& arch, const WeightFormat& format) {
+WeightsBytes detail::weights_bytes_uncached(const ModelArch& arch, const WeightFormat& format) {
     if (format.gguf) {
         if (auto g = gguf_weights(arch, format.name)) return gguf_bytes(arch, *g);
     }
@@ -72,7 +64,5 @@ WeightsBytes compute_weights_bytes(const ModelArch& arch, const WeightFormat& fo
     w.active_bytes = static_cast<int64_t>(std::llround(active));
     return w;
 }
-
-}  // namespace
 
 }  // namespace headroom

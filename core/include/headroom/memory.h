@@ -48,6 +48,28 @@ struct DeviceMemory {
 /// Memory the engine holds on the devices for `arch` run with `setup`.
 MemoryBreakdown estimate_memory(const ModelArch& arch, const Setup& setup);
 
+/// The part of a run's memory that its context and number of sequences do not change (weights and
+/// where they go, runtime, capacity). Capacity searches evaluate dozens of contexts for one setup:
+/// they compute this once and pass it to memory_at instead of redoing the weights each step.
+struct FixedMemory {
+    int64_t weights_bytes = 0;
+    int64_t device_weights_bytes = 0;
+    int64_t host_expert_bytes = 0;
+    int64_t overhead_bytes = 0;
+    int64_t capacity_bytes = 0;
+    int64_t desktop_bytes = 0;
+    /// Compute buffers of engines that size them by their own knobs, not the context (vLLM's
+    /// profile run, SGLang's reservation, TensorRT-LLM's max_num_tokens); 0 for the others.
+    int64_t fixed_compute_bytes = 0;
+};
+
+FixedMemory fixed_memory(const ModelArch& arch, const Setup& setup);
+
+/// estimate_memory(arch, setup) with `context` and `sequences` in place of the setup's, given
+/// `fixed` = fixed_memory(arch, setup): the same figures, bit for bit.
+MemoryBreakdown memory_at(const ModelArch& arch, const Setup& setup, const FixedMemory& fixed,
+                          int64_t context, int sequences);
+
 /// The same run device by device (setup.devices entries; their totals add up to `memory`'s).
 std::vector<DeviceMemory> per_device_memory(const ModelArch& arch, const Setup& setup,
                                             const MemoryBreakdown& memory);

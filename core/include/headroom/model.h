@@ -28,6 +28,8 @@ struct MoeSpec {
     int moe_layer_step = 1;       ///< every Nth layer (after the leading dense ones) is MoE
     int moe_layer_offset = 0;     ///< ...namely those with layer % moe_layer_step == moe_layer_offset
     int last_moe_layer = -1;      ///< layers after this one are dense again (-1: none are)
+
+    bool operator==(const MoeSpec&) const = default;
 };
 
 /// Multi-head latent attention ranks (DeepSeek V2/V3, Kimi K2). All zero when unused.
@@ -37,6 +39,8 @@ struct MlaSpec {
     int qk_rope_head_dim = 0;
     int qk_nope_head_dim = 0;
     int v_head_dim = 0;
+
+    bool operator==(const MlaSpec&) const = default;
 };
 
 /// Fixed-size recurrent state of linear-attention and state-space layers.
@@ -44,6 +48,8 @@ struct RecurrentSpec {
     int64_t state_elements = 0;  ///< per layer per sequence, elements of the recurrent state
     int64_t conv_elements = 0;   ///< per layer per sequence, elements of the short-conv cache
     int64_t params_per_layer = 0;///< weights of one such mixer layer (replaces attention weights)
+
+    bool operator==(const RecurrentSpec&) const = default;
 };
 
 /// Per-layer makeup of hybrids whose layers differ in more than their context kind.
@@ -51,6 +57,8 @@ struct LayerParts {
     bool ffn = true;            ///< false: a mixer-only block (Nemotron-H's Mamba-2 and attention blocks)
     bool parallel_ssm = false;  ///< a Mamba-2 mixer runs beside the attention (Falcon-H1): keeps the
                                 ///< `recurrent` state as well as K and V, and adds its weights
+
+    bool operator==(const LayerParts&) const = default;
 };
 
 /// Everything core needs to know about a model's shape. Built from a Hugging Face config.json
@@ -77,10 +85,13 @@ struct ModelArch {
     std::vector<LayerKind> layer_kinds;  ///< one per layer; size() == layers
     std::vector<LayerParts> layer_parts; ///< empty (every layer: its mixer and an FFN) or one per layer
     int64_t extra_params = 0;            ///< vision tower, audio encoder, MTP heads: counted, not run per token
+
+    bool operator==(const ModelArch&) const = default;
 };
 
-/// Every field of `arch` as one string: equal strings mean equal shapes. Caches of per-shape
-/// results (weight bytes) key on it, so a field added above must be added to it too.
-std::string arch_fingerprint(const ModelArch& arch);
+/// A hash of the architecture's fields for caches of per-shape results (arch_memo.h): equal
+/// shapes hash alike. The caches compare whole architectures (operator==) on a hit, so a field
+/// added above and left out here costs only collisions, never a wrong result.
+uint64_t arch_hash(const ModelArch& arch);
 
 }  // namespace headroom

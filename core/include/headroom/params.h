@@ -13,6 +13,8 @@ struct ParamCount {
     int64_t active = 0;       ///< weights one token passes through (MoE: routed experts in use)
     int64_t embedding = 0;    ///< token embedding table (looked up, not multiplied)
     int64_t output_head = 0;  ///< lm_head; 0 when tied to the embedding
+
+    bool operator==(const ParamCount&) const = default;
 };
 
 /// Counts parameters from the architecture alone.

@@ -26,6 +26,8 @@ struct WeightFormat {
     std::string name;               ///< canonical name, e.g. "Q4_K_M"
     bool gguf = false;              ///< per-tensor GGUF rules apply
     double bits_per_weight = 16.0;  ///< of a quantized matrix, scales included
+
+    bool operator==(const WeightFormat&) const = default;
 };
 
 /// Looks a format name up (case-insensitive); `ok` false when unknown.

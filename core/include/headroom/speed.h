@@ -51,6 +51,8 @@ struct SpeedParams {
     double active = 0;
     /// Routed experts one token uses / routed experts (0 for a dense model).
     double expert_share = 0;
+
+    bool operator==(const SpeedParams&) const = default;
 };
 
 /// Parameter split of `arch` for the speed model.

@@ -15,6 +15,8 @@ struct WeightsBytes {
     int64_t device_bytes = 0;     ///< what llama.cpp puts on the accelerator (no token embedding)
     int64_t active_bytes = 0;     ///< bytes read per generated token (MoE: the active experts)
     int64_t embedding_bytes = 0;  ///< token embedding table
+
+    bool operator==(const WeightsBytes&) const = default;
 };
 
 /// Tensor-by-tensor weight bytes of `arch` stored as `format`. GGUF file types follow llama.cpp's
