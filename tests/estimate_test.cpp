@@ -127,3 +127,30 @@ TEST(Estimate, DisplayAndDesktopReserveOptions) {
         EXPECT_NE(p["error"].get<std::string>().find(std::string(bad).substr(1, 7)), std::string::npos) << p["error"];
     }
 }
+
+TEST(Estimate, PredictAtIsPredictAtThatContext) {
+    // A chart point must show what the page's main answer shows for that context.
+    for (const char* engine : {"llama.cpp", "vllm", "mlx"}) {
+        const std::string line = std::string(R"({"model": "Qwen/Qwen3-8B", "quant": "Q4_K_M", "hardware": "nvidia-rtx-4090", "engine": ")") +
+                                 engine + R"(", "context": 8192, "prompt_tokens": 2000, "gen_tokens": 128})";
+        const ScenarioResult base = parse_scenario(line, test::catalog());
+        ASSERT_TRUE(base.ok()) << base.error;
+        for (int64_t context : {int64_t(1024), int64_t(32768), int64_t(131072)}) {
+            Scenario at = base.scenario;
+            at.setup.context = context;
+            const Prediction want = predict(at);
+            const ScenarioPoint got = predict_at(base.scenario, context, 2000, 128);
+            ASSERT_TRUE(got.ok);
+            EXPECT_EQ(got.memory.total_bytes, want.memory.total_bytes) << engine << " " << context;
+            EXPECT_EQ(got.memory.capacity_bytes, want.memory.capacity_bytes);
+            EXPECT_EQ(got.memory.fits, want.memory.fits);
+            EXPECT_EQ(got.speed.decode_tok_s, want.speed.decode_tok_s) << engine << " " << context;
+        }
+    }
+    const Scenario sc = parse_scenario(R"({"model": "Qwen/Qwen3-8B", "hardware": "nvidia-rtx-4090"})", test::catalog()).scenario;
+    EXPECT_FALSE(predict_at(sc, 0, 10, 10).ok);
+    EXPECT_FALSE(predict_at(sc, kMaxScenarioTokens + 1, 10, 10).ok);
+    EXPECT_FALSE(predict_at(sc, 4096, -1, 10).ok);
+    EXPECT_FALSE(predict_at(sc, 4096, 10, kMaxScenarioTokens + 1).ok);
+    EXPECT_TRUE(predict_at(sc, kMaxScenarioTokens, 0, 0).ok);
+}

@@ -314,29 +314,28 @@ val estimate_series(const std::string& scenario_json, const val& points) {
         failure.set("error", std::string("points must be an array of at most ") + std::to_string(kMaxSeriesPoints));
         return failure;
     }
-    // The ranges parse_scenario accepts for these fields (estimate.cpp's kMaxTokens).
-    constexpr double kMaxTokens = double(int64_t(1) << 24);
-    auto tokens = [&](const val& point, const char* key, double lo, int64_t& out) {
+    // Whole numbers only; core checks their ranges.
+    auto tokens = [&](const val& point, const char* key, int64_t& out) {
         const val v = point[key];
         if (!v.isNumber()) return false;
         const double d = v.as<double>();
-        if (!(d >= lo && d <= kMaxTokens) || d != std::floor(d)) return false;
+        if (!(std::fabs(d) <= double(kMaxScenarioTokens) + 1) || d != std::floor(d)) return false;
         out = int64_t(d);
         return true;
     };
     val decode = val::array(), total = val::array(), capacity = val::array(), fits = val::array();
     for (unsigned i = 0; i < n; ++i) {
         const val point = points[i];
-        Scenario at = sc;
-        if (!point.isUndefined() && !point.isNull() && tokens(point, "context", 1, at.setup.context) &&
-            tokens(point, "promptTokens", 0, at.prompt_tokens) && tokens(point, "genTokens", 0, at.gen_tokens)) {
-            // What predict() computes for memory and speed; the verdict and its searches are left out.
-            const MemoryBreakdown m = estimate_memory(at.arch, at.setup);
-            const SpeedEstimate s = estimate_speed(at.arch, at.setup, m, at.prompt_tokens, at.gen_tokens);
-            decode.set(i, nullable(s.decode_tok_s));
-            total.set(i, double(m.total_bytes));
-            capacity.set(i, double(m.capacity_bytes));
-            fits.set(i, m.fits);
+        int64_t context = 0, prompt = 0, gen = 0;
+        ScenarioPoint p;
+        if (!point.isUndefined() && !point.isNull() && tokens(point, "context", context) &&
+            tokens(point, "promptTokens", prompt) && tokens(point, "genTokens", gen))
+            p = predict_at(sc, context, prompt, gen);
+        if (p.ok) {
+            decode.set(i, nullable(p.speed.decode_tok_s));
+            total.set(i, double(p.memory.total_bytes));
+            capacity.set(i, double(p.memory.capacity_bytes));
+            fits.set(i, p.memory.fits);
         } else {
             decode.set(i, val::null());
             total.set(i, val::null());

@@ -16,7 +16,6 @@ namespace {
 
 using detail::json;
 
-constexpr int64_t kMaxTokens = int64_t(1) << 24;  // 16M tokens: beyond any real context
 
 bool read_model(const json& s, const Catalog& catalog, Scenario& sc, std::string& err) {
     auto it = s.find("model");
@@ -184,13 +183,13 @@ bool read_scenario(const json& s, const Catalog& catalog, Scenario& sc, std::str
     const bool has_tokens = s.contains("prompt_tokens") || s.contains("gen_tokens");
     sc.prompt_tokens = has_tokens ? 0 : sc.workload.prompt_tokens;
     sc.gen_tokens = has_tokens ? 0 : sc.workload.gen_tokens;
-    if (!detail::read_int(s, "prompt_tokens", 0, kMaxTokens, sc.prompt_tokens, err) ||
-        !detail::read_int(s, "gen_tokens", 0, kMaxTokens, sc.gen_tokens, err))
+    if (!detail::read_int(s, "prompt_tokens", 0, kMaxScenarioTokens, sc.prompt_tokens, err) ||
+        !detail::read_int(s, "gen_tokens", 0, kMaxScenarioTokens, sc.gen_tokens, err))
         return false;
     // Without a context, allocate what the prompt and generation need (llama-bench's n_ctx), or
     // the workload's context.
     set.context = has_tokens ? std::max<int64_t>(1, sc.prompt_tokens + sc.gen_tokens) : sc.workload.context;
-    if (!detail::read_int(s, "context", 1, kMaxTokens, set.context, err)) return false;
+    if (!detail::read_int(s, "context", 1, kMaxScenarioTokens, set.context, err)) return false;
     return true;
 }
 
@@ -223,6 +222,19 @@ Prediction predict(const Scenario& sc, const Catalog* suggestions_from) {
     if (suggestions_from)
         p.suggestions = suggest(sc.arch, sc.setup, sc.workload, suggestions_from, sc.model_id);
     return p;
+}
+
+ScenarioPoint predict_at(const Scenario& sc, int64_t context, int64_t prompt_tokens, int64_t gen_tokens) {
+    ScenarioPoint out;
+    if (context < 1 || context > kMaxScenarioTokens || prompt_tokens < 0 || prompt_tokens > kMaxScenarioTokens ||
+        gen_tokens < 0 || gen_tokens > kMaxScenarioTokens)
+        return out;
+    Setup at = sc.setup;
+    at.context = context;
+    out.memory = estimate_memory(sc.arch, at);
+    out.speed = estimate_speed(sc.arch, at, out.memory, prompt_tokens, gen_tokens);
+    out.ok = true;
+    return out;
 }
 
 std::string prediction_json(const Prediction& p) {

@@ -28,14 +28,13 @@ bool workload_from_json(const json& o, Workload& w, std::string& err) {
         err = "workload must be an object";
         return false;
     }
-    constexpr int64_t kMaxTokens = int64_t(1) << 24;
     if (!read_string(o, "id", w.id, err) || !read_string(o, "name", w.name, err) ||
-        !read_int(o, "prompt_tokens", 0, kMaxTokens, w.prompt_tokens, err) ||
-        !read_int(o, "gen_tokens", 0, kMaxTokens, w.gen_tokens, err) ||
-        !read_int(o, "context", 1, kMaxTokens, w.context, err) ||
+        !read_int(o, "prompt_tokens", 0, kMaxScenarioTokens, w.prompt_tokens, err) ||
+        !read_int(o, "gen_tokens", 0, kMaxScenarioTokens, w.gen_tokens, err) ||
+        !read_int(o, "context", 1, kMaxScenarioTokens, w.context, err) ||
         !read_int(o, "concurrency", 1, 100000, w.concurrency, err) ||
         !read_int(o, "steps", 1, 10000, w.steps, err) ||
-        !read_int(o, "tool_output_tokens_per_step", 0, kMaxTokens, w.tool_output_tokens_per_step, err) ||
+        !read_int(o, "tool_output_tokens_per_step", 0, kMaxScenarioTokens, w.tool_output_tokens_per_step, err) ||
         !read_number(o, "prefix_reuse", 0, 1, w.prefix_reuse, err))
         return false;
     if (auto t = o.find("targets"); t != o.end()) {

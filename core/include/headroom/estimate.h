@@ -52,6 +52,16 @@ struct Prediction {
 /// also the changes that would improve the verdict (slower: it re-evaluates each candidate).
 Prediction predict(const Scenario& scenario, const Catalog* suggestions_from = nullptr);
 
+/// Memory and speed of `scenario` at another context, prompt and output length (a chart's point):
+/// what predict() computes for them, without the verdict and its capacity searches. Lengths
+/// outside parse_scenario's ranges give ok = false.
+struct ScenarioPoint {
+    bool ok = false;
+    MemoryBreakdown memory;
+    SpeedEstimate speed;
+};
+ScenarioPoint predict_at(const Scenario& scenario, int64_t context, int64_t prompt_tokens, int64_t gen_tokens);
+
 /// The prediction as the contract's JSON object (one line).
 std::string prediction_json(const Prediction& prediction);
 

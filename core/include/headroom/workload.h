@@ -11,6 +11,10 @@
 
 namespace headroom {
 
+/// The most tokens a context, prompt or output may hold in a scenario or workload (16M: beyond
+/// any real context; it keeps every product of tokens and bytes far inside int64).
+inline constexpr int64_t kMaxScenarioTokens = int64_t(1) << 24;
+
 /// A workload preset (catalog/workloads.json) or a custom one. Defaults are the chat preset's.
 struct Workload {
     std::string id = "chat";
