@@ -3,6 +3,8 @@
 # Release for this GPU's architecture, run it (timed: issue #8 wants at most 20 s per GPU), print its
 # table and the matrix figures, then the CPU side next to the reference triad.
 # Usage: bash probe/gpu_check.sh [--quick]   (writes into $OUT when set, else build/gpu-check)
+# HEADROOM_PROBE_BIN=DIR runs the headroom-probe and bench_triad already built in DIR instead of
+# building them (a machine without the build's dependencies, e.g. the device tool's GPU machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-build/gpu-check}"
@@ -10,13 +12,17 @@ mkdir -p "$out"
 export PATH="/usr/local/cuda/bin:$PATH"
 
 nvidia-smi --query-gpu=name,memory.total,memory.used,clocks.max.memory,driver_version --format=csv || true
-# Only this GPU's architecture: a build for all seven takes minutes.
-arch="$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -n1 | tr -d ' .')"
-cmake --preset release -DCMAKE_CUDA_ARCHITECTURES="${arch:-90}-real" >/dev/null
-cmake --build --preset release -j"$(nproc)" --target headroom-probe bench_triad
+bin="${HEADROOM_PROBE_BIN:-}"
+if [ -z "$bin" ]; then
+  # Only this GPU's architecture: a build for all seven takes minutes.
+  arch="$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -n1 | tr -d ' .')"
+  cmake --preset release -DCMAKE_CUDA_ARCHITECTURES="${arch:-90}-real" >/dev/null
+  cmake --build --preset release -j"$(nproc)" --target headroom-probe bench_triad
+  bin=build/release/bin
+fi
 
 start=$(date +%s.%N)
-build/release/bin/headroom-probe "$@" --out "$out/headroom-profile.json" | tee "$out/probe-table.txt"
+"$bin/headroom-probe" "$@" --out "$out/headroom-profile.json" | tee "$out/probe-table.txt"
 end=$(date +%s.%N)
 python3 - "$out/headroom-profile.json" "$start" "$end" <<'PY'
 import json, sys
@@ -35,4 +41,4 @@ for d in gpus:
         if key in m:
             print(f"  {key:22s} median {m[key]['median']:10.2f}   ({m[key].get('method', '')})")
 PY
-build/release/bin/bench_triad | tee "$out/bench-triad.txt"
+"$bin/bench_triad" | tee "$out/bench-triad.txt"
