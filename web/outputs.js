@@ -68,7 +68,7 @@
       desc: `Decode tokens per second with the context filled, from ${range}; ` +
         (points[0].decode ? `${points[0].decode.toFixed(1)} tok/s at ${tokens(xs[0])}, ${(points[points.length - 1].decode || 0).toFixed(1)} tok/s at ${tokens(xs[xs.length - 1])}. ` : '') +
         `The current context, ${tokens(s.context)}, is marked.`,
-      xs, ys: points.map((q) => q.decode), yLabel: 'tok/s', yFormat: (v) => v.toFixed(v >= 10 ? 0 : 1),
+      xs, ys: points.map((q) => q.decode), yLabel: 'tok/s', yFormat: (v) => v.toFixed(v >= 10 || v === 0 ? 0 : 1),
       marker: s.context, lineClass: 'decode-line',
     });
     window.HeadroomChart.lineChart($('chart-memory'), {
@@ -76,7 +76,7 @@
       desc: `Memory needed from ${range}, against a capacity of ${capacity.toFixed(1)} GiB; ` +
         (fitting.length ? `it fits up to ${tokens(fitting[fitting.length - 1].c)} of the charted lengths.` : 'it fits at none of the charted lengths.') +
         ` The current context, ${tokens(s.context)}, is marked.`,
-      xs, ys: points.map((q) => q.memory), yLabel: 'GiB', yFormat: (v) => v.toFixed(v >= 10 ? 0 : 1),
+      xs, ys: points.map((q) => q.memory), yLabel: 'GiB', yFormat: (v) => v.toFixed(v >= 10 || v === 0 ? 0 : 1),
       ref: { y: capacity, label: `capacity ${capacity.toFixed(1)} GiB` }, marker: s.context, lineClass: 'memory-line',
     });
     table.replaceChildren(...points.map((q) => {

@@ -198,7 +198,10 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     const bool slow_prefill = w.good_ttft_s > 0 && f.ttft_s > w.good_ttft_s;
     if (lvl > 0) r.limiting = slow_decode || !slow_prefill ? (s.batch > 1 ? "concurrency" : "bandwidth") : "compute";
     std::string speed = num(f.decode_tok_s) + " tok/s" + (s.batch > 1 ? " per user for " + std::to_string(s.batch) + " users" : "");
-    std::string first = num(f.ttft_s, 2) + " s to first token";
+    // With a cached prefix this is a later turn's wait, not the page's "Time to first token" figure
+    // for the whole prompt: say so, or the two figures on screen look contradictory.
+    std::string first = num(f.ttft_s, 2) + " s to first token" +
+                        (w.prefix_reuse > 0 ? " (" + num(100 * w.prefix_reuse, 0) + "% of each prompt cached from earlier turns)" : "");
     if (lvl == 0) {
         r.reasons.push_back("Fits with " + gib(double(f.headroom_bytes)) + " to spare and generates at " + speed + ", " + first + ".");
     } else {

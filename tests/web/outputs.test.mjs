@@ -313,6 +313,10 @@ test('on a phone (390×844) nothing scrolls sideways; a screenshot is kept for r
   const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
   assert.equal(widths.inner, 390, 'a page wider than the phone makes the browser zoom out');
   assert.ok(widths.scroll <= widths.inner, `page is ${widths.scroll}px wide in a ${widths.inner}px window`);
+  // A recommendation's figures are on screen, not in a table that scrolls sideways out of view.
+  await page.waitForSelector('[data-testid=rec-row]');
+  const recRight = await page.$eval('[data-testid=rec-row] [data-testid=rec-decode]', (td) => td.getBoundingClientRect().right);
+  assert.ok(recRight <= widths.inner, `the first recommendation's speed ends at ${recRight}px in a ${widths.inner}px window`);
   fs.mkdirSync(logDir, { recursive: true });
   await page.screenshot({ path: path.join(logDir, 'phone.png'), fullPage: true });
   await page.screenshot({ path: path.join(logDir, 'phone-first-screen.png') });
