@@ -1,6 +1,10 @@
 // profile_test.cpp: probe profiles read back as measured hardware; bad profiles name the field.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include "headroom/profile.h"
 
 using namespace headroom;
@@ -43,4 +47,20 @@ TEST(Profile, BadProfilesNameTheField) {
     ProfileResult none = hardware_from_profile(R"({"schema": "headroom-profile/1", "devices": [
         {"kind": "cpu", "backend": "cpu", "memory_bytes": 1e10, "measurements": {}}]})");
     EXPECT_FALSE(none.ok());
+}
+
+// A real profile: headroom-probe run on an NVIDIA H200 through the device tool (2026-12-04,
+// probe/gpu_check.sh). The page and `estimate` take these measured figures instead of the datasheet.
+TEST(Profile, RealH200ProfileReadsAsMeasuredHardware) {
+    std::ifstream in(std::string(HEADROOM_TEST_DATA) + "/h200-profile.json");
+    ASSERT_TRUE(in) << "tests/data/h200-profile.json";
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ProfileResult r = hardware_from_profile(text);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_TRUE(r.hardware.measured);
+    EXPECT_EQ(r.hardware.name, "NVIDIA H200");
+    EXPECT_EQ(r.hardware.backend, "cuda");
+    EXPECT_NEAR(r.hardware.bandwidth_bytes_s, 4590.04e9, 0.01e9);  // median of 30 read-kernel samples
+    EXPECT_NEAR(r.hardware.fp16_flops, 867.93e12, 0.01e12);        // cuBLAS FP16 GEMM, n = 8192
+    EXPECT_DOUBLE_EQ(r.hardware.memory_bytes, 149557477376.0);     // free memory at the run, not total
 }
