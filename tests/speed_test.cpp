@@ -228,6 +228,41 @@ TEST(Speed, MoeDecodeReadsOnlyTheExpertsInUse) {
                 1.0);
 }
 
+TEST(Speed, ExpertsOverAThresholdFollowTheBinomialCount) {
+    SpeedParams p;
+    p.experts = 1;
+    p.expert_share = 0.5;
+    // 4 tokens, each picks an expert with probability 1/2: P(count >= 2) = 1 - (1 + 4) / 16.
+    EXPECT_NEAR(experts_with_at_least(p, 4, 2), 11.0 / 16.0, 1e-12);
+    EXPECT_DOUBLE_EQ(experts_with_at_least(p, 1, 2), 0.0);
+    // A 512-token micro-batch against the 64-token limit: about half the experts when 64 is the
+    // mean count, none at a mean of 16, all at a mean of 256; dense models have no experts.
+    p.expert_share = 4.0 / 32;
+    EXPECT_NEAR(experts_with_at_least(p, 512, 64), 0.52, 0.02);
+    p.expert_share = 4.0 / 128;
+    EXPECT_LT(experts_with_at_least(p, 512, 64), 1e-9);
+    p.expert_share = 0.5;
+    EXPECT_NEAR(experts_with_at_least(p, 512, 64), 1.0, 1e-12);
+    EXPECT_DOUBLE_EQ(experts_with_at_least(SpeedParams{}, 512, 64), 0.0);
+}
+
+TEST(Speed, MoePrefillHasNoCliffWhereExpertsReachTheDequantizeLimit) {
+    // 512 tokens x 2 of E experts: 64 tokens per expert on average at E = 16. Prefill must change
+    // by small steps of E there, not jump from dequantizing every expert (E <= 16) to none.
+    const auto prefill = [](int experts) {
+        ModelArch a = tiny_dense();
+        a.moe.experts = experts;
+        a.moe.active_experts = 2;
+        a.moe.expert_ffn = 4096;
+        headroom::Setup s = cuda_setup(500, 100, "Q4_K_M");
+        return estimate_speed(a, s, estimate_memory(a, s), 512, 0).prefill_tok_s;
+    };
+    const double below = prefill(15), at = prefill(16), above = prefill(17);
+    EXPECT_GT(below, 0);
+    EXPECT_LT(std::abs(at / below - 1), 0.2);
+    EXPECT_LT(std::abs(above / at - 1), 0.2);
+}
+
 TEST(Speed, SlidingWindowLayersStopReadingAtTheWindow) {
     ModelArch full = tiny_dense(), sliding = tiny_dense();
     sliding.sliding_window = 1024;
