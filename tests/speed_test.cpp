@@ -353,7 +353,7 @@ TEST(SpeedAccuracy, MeetsTheTargetsOnTheCalibrationRows) {
 TEST(SpeedAccuracy, GeneralisesToPublishedRunsOutsideTheCalibration) {
     // tests/data/extra_speed.jsonl: 52 published runs (other models incl. MoE, ROCm, Vulkan, MLX,
     // newer llama.cpp builds), never fitted on; sources in each row. Guard rails a little above
-    // today's errors (decode 14.4 / 26.8, prefill 14.5 / 64.4) so that a change that breaks
+    // today's errors (decode 14.5 / 26.7, prefill 14.7 / 52.8) so that a change that breaks
     // generalisation shows.
     const Errors e = errors_of(std::string(HEADROOM_TEST_DATA) + "/extra_speed.jsonl");
     ASSERT_GT(e.decode.size(), 25u);
@@ -361,5 +361,5 @@ TEST(SpeedAccuracy, GeneralisesToPublishedRunsOutsideTheCalibration) {
     EXPECT_LE(median(e.decode), 18.0);
     EXPECT_LE(p90(e.decode), 35.0);
     EXPECT_LE(median(e.prefill), 20.0);
-    EXPECT_LE(p90(e.prefill), 75.0);
+    EXPECT_LE(p90(e.prefill), 62.0);
 }
