@@ -265,9 +265,11 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
     dequant_params += experts_with_at_least(p, ub_tokens, k::kMmqMaxTokens) * p.experts;
     const double dequant_s = ubatches * dequant_params * bc.dequant_bytes * share / bw;
 
-    const double activation_bytes =
-        4.0 * k::kActivationElements * a.layers * tokens *
-        (a.hidden + active_ffn_width(a) + double(a.heads) * prompt / 2.0);
+    // Without flash attention each head's row of attention scores (mean length prompt / 2) is
+    // written and read back like any activation; flash attention keeps the scores on chip.
+    const double score_row = s.flash_attn ? 0.0 : double(a.heads) * prompt / 2.0;
+    const double activation_bytes = 4.0 * k::kActivationElements * a.layers * tokens *
+                                    (a.hidden + active_ffn_width(a) + score_row);
     const double activation_s = activation_bytes * share / bw;
 
     double weights_s = ubatches * read_seconds(bytes_per_param * (p.dense + ub_experts) * share, bw);

@@ -185,7 +185,8 @@ def predict(sc, c=C):
         if sh['E']:  # llama.cpp decides per expert, on the tokens routed to it
             p_deq += experts_over(sh, ub_toks, MMQ_MAX_TOKENS) * sh['p_expert']
         t_deq = n_ub * p_deq * bc['deq_bytes'] / bw_w
-        act = 4.0 * c['act_elems'] * L * toks * (sh['d'] + sh['inter_active'] + sh['nh'] * P / 2.0)
+        score_row = 0.0 if sc.get('flash_attn') else sh['nh'] * P / 2.0  # flash attention keeps scores on chip
+        act = 4.0 * c['act_elems'] * L * toks * (sh['d'] + sh['inter_active'] + score_row)
         t_pre = max(t_cmp + t_deq + act / bw_w, n_ub * w_ub / bw_w) + n_ub * fixed
         out['prefill_tok_s'] = toks / t_pre
         out['ttft_s'] = t_pre
