@@ -260,6 +260,8 @@ TEST(Speed, ExpertsOverAThresholdFollowTheBinomialCount) {
     p.expert_share = 0.5;
     EXPECT_NEAR(experts_with_at_least(p, 512, 64), 1.0, 1e-12);
     EXPECT_DOUBLE_EQ(experts_with_at_least(SpeedParams{}, 512, 64), 0.0);
+    p.expert_share = 0;  // experts no token is routed to
+    EXPECT_DOUBLE_EQ(experts_with_at_least(p, 512, 64), 0.0);
 }
 
 TEST(Speed, MoePrefillHasNoCliffWhereExpertsReachTheDequantizeLimit) {

@@ -137,10 +137,9 @@ double touched_expert_share(const SpeedParams& p, double tokens) {
 }
 
 double experts_with_at_least(const SpeedParams& p, double tokens, int64_t threshold) {
-    if (p.experts <= 0 || tokens < double(threshold)) return 0.0;
     const double q = p.expert_share;
-    if (q >= 1.0) return 1.0;
-    if (threshold <= 0) return 1.0;
+    if (p.experts <= 0 || q <= 0 || tokens < double(threshold)) return 0.0;
+    if (q >= 1.0 || threshold <= 0) return 1.0;
     // P(count < threshold), the binomial terms summed in log space: q^j (1-q)^(n-j) underflows
     // a double for a 512-token micro-batch.
     const double n = std::floor(tokens);

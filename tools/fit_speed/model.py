@@ -109,9 +109,9 @@ def experts_over(sh, tokens, threshold):
     """Expected share of the routed experts that receive at least `threshold` of `tokens` tokens, each
     token picking k of E experts: the count per expert is Binomial(tokens, k/E).  CUDA's MUL_MAT_ID
     multiplies expert by expert, each with the tokens routed to it, so this is the share it dequantizes."""
-    if not sh['E'] or tokens < threshold:
+    q = sh['k'] / sh['E'] if sh['E'] else 0.0
+    if q <= 0 or tokens < threshold:
         return 0.0
-    q = sh['k'] / sh['E']
     if q >= 1.0:
         return 1.0
     n = int(tokens)
