@@ -136,6 +136,23 @@ double touched_expert_share(const SpeedParams& p, double tokens) {
     return 1.0 - std::pow(1.0 - p.expert_share, std::max(1.0, tokens));
 }
 
+double experts_with_at_least(const SpeedParams& p, double tokens, int64_t threshold) {
+    const double q = p.expert_share;
+    if (p.experts <= 0 || q <= 0 || tokens < double(threshold)) return 0.0;
+    if (q >= 1.0 || threshold <= 0) return 1.0;
+    // P(count < threshold), the binomial terms summed in log space: q^j (1-q)^(n-j) underflows
+    // a double for a 512-token micro-batch.
+    const double n = std::floor(tokens);
+    const double log_q = std::log(q), log_rest = std::log1p(-q), log_n = std::lgamma(n + 1);
+    double below = 0;
+    for (int64_t j = 0; j < threshold; ++j) {
+        const double jj = double(j);
+        below += std::exp(log_n - std::lgamma(jj + 1) - std::lgamma(n - jj + 1) + jj * log_q +
+                          (n - jj) * log_rest);
+    }
+    return std::clamp(1.0 - below, 0.0, 1.0);
+}
+
 SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBreakdown& m,
                              int64_t prompt_tokens, int64_t gen_tokens) {
     SpeedEstimate out;
@@ -239,16 +256,19 @@ SpeedEstimate estimate_speed(const ModelArch& a, const Setup& s, const MemoryBre
         4.0 * double(a.heads) * a.head_dim * attention_context_sum(a, prompt) * batch;
     const double compute_s = (matrix_flops + attention_flops) * share / flops;
 
-    // CUDA dequantizes a quantized matrix to f16 for cuBLAS when it gets >= kMmqMaxTokens tokens.
+    // CUDA dequantizes a quantized matrix to f16 for cuBLAS when it gets >= kMmqMaxTokens tokens;
+    // routed experts are multiplied one by one, each with the tokens routed to it, so only the
+    // experts that happen to get that many are dequantized (no cliff at k/E * ubatch = 64).
     double dequant_params = 0;
     if (ub_tokens >= double(k::kMmqMaxTokens)) dequant_params += p.dense;
-    if (p.experts > 0 && ub_tokens * p.expert_share >= double(k::kMmqMaxTokens))
-        dequant_params += ub_experts;
+    dequant_params += experts_with_at_least(p, ub_tokens, k::kMmqMaxTokens) * p.experts;
     const double dequant_s = ubatches * dequant_params * bc.dequant_bytes * share / bw;
 
-    const double activation_bytes =
-        4.0 * k::kActivationElements * a.layers * tokens *
-        (a.hidden + active_ffn_width(a) + double(a.heads) * prompt / 2.0);
+    // Without flash attention each head's row of attention scores (mean length prompt / 2) is
+    // written and read back like any activation; flash attention keeps the scores on chip.
+    const double score_row = s.flash_attn ? 0.0 : double(a.heads) * prompt / 2.0;
+    const double activation_bytes = 4.0 * k::kActivationElements * a.layers * tokens *
+                                    (a.hidden + active_ffn_width(a) + score_row);
     const double activation_s = activation_bytes * share / bw;
 
     double weights_s = ubatches * read_seconds(bytes_per_param * (p.dense + ub_experts) * share, bw);

@@ -105,6 +105,23 @@ def expert_fraction(sh, tokens):
     return 1.0 - (1.0 - sh['k'] / sh['E']) ** max(1, tokens)
 
 
+def experts_over(sh, tokens, threshold):
+    """Expected share of the routed experts that receive at least `threshold` of `tokens` tokens, each
+    token picking k of E experts: the count per expert is Binomial(tokens, k/E).  CUDA's MUL_MAT_ID
+    multiplies expert by expert, each with the tokens routed to it, so this is the share it dequantizes."""
+    q = sh['k'] / sh['E'] if sh['E'] else 0.0
+    if q <= 0 or tokens < threshold:
+        return 0.0
+    if q >= 1.0:
+        return 1.0
+    n = int(tokens)
+    below = 0.0  # P(count < threshold), pmf summed in log space (q^j (1-q)^(n-j) underflows for big n)
+    for j in range(int(threshold)):
+        below += math.exp(math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1)
+                          + j * math.log(q) + (n - j) * math.log1p(-q))
+    return max(0.0, 1.0 - below)
+
+
 def attn_ctx_sum(sh, P):
     """Sum over the prompt's tokens and layers of the context each attends to (causal)."""
     full = sh['L'] - sh['n_slide']
@@ -165,10 +182,11 @@ def predict(sc, c=C):
         t_cmp = (mm + attn) / f_eff
         ub_toks = min(UBATCH, toks)
         p_deq = sh['p_dense'] if ub_toks >= MMQ_MAX_TOKENS else 0.0
-        if sh['E'] and ub_toks * sh['k'] / sh['E'] >= MMQ_MAX_TOKENS:  # tokens each expert receives
-            p_deq += expert_fraction(sh, ub_toks) * sh['p_expert']
+        if sh['E']:  # llama.cpp decides per expert, on the tokens routed to it
+            p_deq += experts_over(sh, ub_toks, MMQ_MAX_TOKENS) * sh['p_expert']
         t_deq = n_ub * p_deq * bc['deq_bytes'] / bw_w
-        act = 4.0 * c['act_elems'] * L * toks * (sh['d'] + sh['inter_active'] + sh['nh'] * P / 2.0)
+        score_row = 0.0 if sc.get('flash_attn') else sh['nh'] * P / 2.0  # flash attention keeps scores on chip
+        act = 4.0 * c['act_elems'] * L * toks * (sh['d'] + sh['inter_active'] + score_row)
         t_pre = max(t_cmp + t_deq + act / bw_w, n_ub * w_ub / bw_w) + n_ub * fixed
         out['prefill_tok_s'] = toks / t_pre
         out['ttft_s'] = t_pre

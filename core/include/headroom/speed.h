@@ -62,6 +62,12 @@ SpeedParams speed_params(const ModelArch& arch);
 /// 1 - (1 - k/E)^tokens.
 double touched_expert_share(const SpeedParams& p, double tokens);
 
+/// Expected share of the routed experts that receive at least `threshold` of `tokens` tokens, each
+/// token routed independently to k of E experts (an expert's count is Binomial(tokens, k/E)).
+/// llama.cpp's CUDA MUL_MAT_ID multiplies expert by expert with the tokens routed to it, so this is
+/// the share of experts a prompt micro-batch sends down the large-batch (dequantize) path.
+double experts_with_at_least(const SpeedParams& p, double tokens, int64_t threshold);
+
 /// Speed of `arch` run with `setup`, given its memory placement, for a prompt and a generation.
 /// Decode: weight bytes / effective bandwidth + KV bytes / effective KV bandwidth + batch FLOPs /
 /// effective matrix rate + per-layer fixed cost; devices of a layer split run one after another.
