@@ -89,26 +89,29 @@ const redraw = await page.evaluate((changes) => {
 const sweep = await page.evaluate(async () => {
   const core = await createHeadroom();  // a second instance of the module, so the page's state is untouched
   const models = core.catalogModels();
-  const run = () => {
+  const base = { id: 'sweep', model: models[0].id, quant: 'Q4_K_M', hardware: 'nvidia-rtx-4090', gpus: 1,
+    engine: 'llama.cpp', context: 8192, kv_type: 'f16', prompt_tokens: 500, gen_tokens: 400, workload: 'chat' };
+  const run = (change = {}) => {
+    const sc = Object.assign({}, base, change);
     const t0 = performance.now();
     if (typeof core.recommendModels === 'function') {
       // What the page's panel runs: core's ranked sweep over every catalog model and format.
-      const r = core.recommendModels(JSON.stringify({ id: 'sweep', model: models[0].id, quant: 'Q4_K_M',
-        hardware: 'nvidia-rtx-4090', gpus: 1, engine: 'llama.cpp', context: 8192, kv_type: 'f16', prompt_tokens: 500,
-        gen_tokens: 400, workload: 'chat' }), 1000);
+      const r = core.recommendModels(JSON.stringify(sc), 1000);
       if (r && !r.error) return { ms: performance.now() - t0, how: 'core.recommendModels', n: models.length };
     }
     let answered = 0;
     for (const m of models) {
       const quant = m.formats.includes('Q4_K_M') ? 'Q4_K_M' : m.formats[0];
-      const r = core.advise(JSON.stringify({ id: 'sweep', model: m.id, quant, hardware: 'nvidia-rtx-4090', gpus: 1,
-        engine: 'llama.cpp', context: 8192, kv_type: 'f16', prompt_tokens: 500, gen_tokens: 400, workload: 'chat' }));
+      const r = core.advise(JSON.stringify(Object.assign({}, sc, { model: m.id, quant })));
       if (!r.error) ++answered;
     }
     return { ms: performance.now() - t0, how: 'advise loop', n: answered };
   };
   const cold = run();
-  const warm = [run(), run(), run()];
+  // Each later sweep follows an input change, as on the page (another context, device, workload,
+  // engine), so no sweep repeats the one before it.
+  const warm = [run({ context: 16384 }), run({ hardware: 'nvidia-rtx-3090' }), run({ workload: 'coding' }),
+    run({ engine: 'vllm' }), run({ context: 32768, hardware: 'nvidia-rtx-4090' })];
   // For reference: the same loop without suggestions (core.estimate), what a ranking needs at least.
   const t0 = performance.now();
   for (const m of models) {
@@ -144,7 +147,7 @@ console.log(`recompute + redraw after an input change: median ${median(redraw).t
   `max ${Math.max(...redraw).toFixed(2)} ms (target <= 16 ms: ${status(median(redraw), 16)})`);
 console.log(`  of which core.advise ${parts.advise.toFixed(2)} ms, core.estimate ${parts.estimate.toFixed(2)} ms per call`);
 console.log(`recommendation sweep over the catalog (${sweep.how}, ${sweep.n} models): cold ${sweep.cold.ms.toFixed(1)} ms, ` +
-  `warm median ${median(sweep.warm).toFixed(1)} ms (target <= 50 ms: ${status(median(sweep.warm), 50)})`);
+  `after an input change median ${median(sweep.warm).toFixed(1)} ms, max ${Math.max(...sweep.warm).toFixed(1)} ms (target <= 50 ms: ${status(median(sweep.warm), 50)})`);
 console.log(`  the same loop with core.estimate (no suggestions): ${sweep.estimateLoop.toFixed(1)} ms`);
 console.log(`downloads: ${kb(total)} KB gzip -9 (${kb(rawTotal)} KB raw) (target <= 400 KB: ${status(total, 400 * 1024)})`);
 for (const [u, s] of rows.sort((a, b) => b[1].gzip - a[1].gzip)) console.log(`  ${u.padEnd(16)} ${kb(s.gzip).padStart(7)} KB gzip  ${kb(s.raw).padStart(7)} KB raw`);
