@@ -504,8 +504,22 @@
     requestAnimationFrame(() => setTimeout(() => { clearTimeout(fallback); resolve(); }, 0));
   });
 
+  /// Core's module, from what boot.js compiled while the page loaded; if that failed (an old browser,
+  /// a server sending the wrong type), headroom.js fetches and compiles it itself.
+  async function loadCore() {
+    const compiled = await (window.headroomCompiled || Promise.reject(new Error('no early compile'))).catch(() => null);
+    if (!compiled) return createHeadroom();
+    return createHeadroom({
+      instantiateWasm(imports, receive) {
+        WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled))
+          .catch((e) => showMessage(`The page failed to start: ${e.message}`));
+        return {};  // the exports come through receive()
+      },
+    });
+  }
+
   async function start() {
-    core = await createHeadroom();
+    core = await loadCore();
     performance.mark('headroom-core-ready');  // module compiled (tests/web/bench.mjs reads the marks)
     if (core.catalogError()) {
       showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
@@ -577,6 +591,8 @@
     });
     update();
     showMessage(linkProblem);
+    // Core reads catalog entries as they are used; the pickers have now read them all.
+    if (core.catalogError()) showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
     // Ready once the chart and explanations drawn after the first answer are there too (timers run
     // in order).
     setTimeout(() => { document.body.dataset.ready = 'true'; }, 0);
