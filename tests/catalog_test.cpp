@@ -9,6 +9,7 @@
 #include "headroom/embedded_catalog.h"
 #include "headroom/estimate.h"
 #include "headroom/recommend.h"
+#include "json_read.h"
 #include "test_support.h"
 
 using namespace headroom;
@@ -222,4 +223,21 @@ TEST(Catalog, OpenedCatalogNamesABadEntry) {
 
     const EmbeddedSpan outside[] = {{"x/y", text.size() - 1, 10}};
     EXPECT_FALSE(open_catalog(text, {outside, {}, {"quants", wl, 2}, {"workloads", wl, 2}}).ok());
+}
+
+// The format tables are read from the "gguf" member's text alone, found by a scan (json_read.h).
+TEST(Catalog, MemberTextIsTheMembersValue) {
+    const auto quants = nlohmann::json::parse(embedded_quants_json());
+    for (const auto& [key, value] : quants.items())
+        EXPECT_EQ(nlohmann::json::parse(detail::member_text(embedded_quants_json(), key)), value) << key;
+    const std::string_view t = R"( {"a\"b": "x}\"", "n": -1.5e3 , "o": {"gguf": [1, {"]": "["}]}, "gguf": {"k": [true, null]}} )";
+    EXPECT_EQ(detail::member_text(t, "gguf"), R"({"k": [true, null]})");
+    EXPECT_EQ(detail::member_text(t, "n"), "-1.5e3");
+    EXPECT_EQ(detail::member_text(t, "o"), R"({"gguf": [1, {"]": "["}]})");
+    EXPECT_EQ(detail::member_text(t, "a\\\"b"), R"("x}\"")");
+    EXPECT_EQ(detail::member_text(t, "none"), "");
+    for (std::string_view bad : {"", "[1]", "{", R"({"a": )", R"({"a": "x)", R"({"a" 1})"})
+        EXPECT_EQ(detail::member_text(bad, "a"), "") << bad;
+    // A scan, not a check: what follows the member is not read.
+    EXPECT_EQ(detail::member_text(R"({"a": {"b": 1})", "a"), R"({"b": 1})");
 }
