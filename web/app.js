@@ -504,22 +504,8 @@
     requestAnimationFrame(() => setTimeout(() => { clearTimeout(fallback); resolve(); }, 0));
   });
 
-  /// Core's module, from what boot.js compiled while the page loaded; if that failed (an old browser,
-  /// a server sending the wrong type), headroom.js fetches and compiles it itself.
-  async function loadCore() {
-    const compiled = await (window.headroomCompiled || Promise.reject(new Error('no early compile'))).catch(() => null);
-    if (!compiled) return createHeadroom();
-    return createHeadroom({
-      instantiateWasm(imports, receive) {
-        WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled))
-          .catch((e) => showMessage(`The page failed to start: ${e.message}`));
-        return {};  // the exports come through receive()
-      },
-    });
-  }
-
   async function start() {
-    core = await loadCore();
+    core = await createHeadroom();
     performance.mark('headroom-core-ready');  // module compiled (tests/web/bench.mjs reads the marks)
     if (core.catalogError()) {
       showMessage(`The built-in catalog is broken: ${core.catalogError()}`);

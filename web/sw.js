@@ -5,7 +5,7 @@
 
 const CACHE = 'headroom-v1';
 // Every file the page loads (tests/web/outputs.test.mjs checks this list against index.html).
-const FILES = ['./', 'index.html', 'style.css', 'boot.js', 'headroom.js', 'headroom.wasm', 'chart.js', 'explain.js',
+const FILES = ['./', 'index.html', 'style.css', 'headroom.js', 'headroom.wasm', 'chart.js', 'explain.js',
   'compare.js', 'outputs.js', 'import.js', 'recommend.js', 'app.js'];
 
 self.addEventListener('install', (event) => {
