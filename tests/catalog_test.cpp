@@ -165,6 +165,9 @@ TEST(Catalog, OpenedCatalogReadsWhatLoadingItWholeReads) {
     for (size_t i = 0; i < whole.models.size(); ++i) expect_same_model(all_models(opened)[i], whole.models[i]);
     ASSERT_EQ(all_hardware(opened).size(), whole.hardware.size());
     for (size_t i = 0; i < whole.hardware.size(); ++i) expect_same_hardware(all_hardware(opened)[i], whole.hardware[i]);
+    // Once listed, lookups find the listed entries instead of reading them again.
+    EXPECT_EQ(find_model(opened, whole.models.back().id), &all_models(opened).back());
+    EXPECT_EQ(find_hardware(opened, whole.hardware.back().id), &all_hardware(opened).back());
     EXPECT_EQ(find_model(opened, "nobody/none"), nullptr);
     EXPECT_EQ(find_model(opened, "meta-llama/meta-llama-3-8b"), nullptr) << "ids stay case-sensitive";
     EXPECT_EQ(find_hardware(opened, "no-such-gpu"), nullptr);

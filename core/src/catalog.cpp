@@ -239,17 +239,21 @@ bool read_model_entry(const json& e, CatalogModel& m, std::string& err) {
 }
 }  // namespace
 
+// Once everything was listed (all_models / all_hardware), lookups search that list rather than
+// parse an entry a second time.
 const CatalogModel* find_model(const Catalog& c, std::string_view id) {
-    for (const auto& m : c.models)
+    const std::vector<CatalogModel>& read = c.entries && c.entries->all_models_read ? c.entries->all_models : c.models;
+    for (const auto& m : read)
         if (m.id == id) return &m;
-    if (!c.entries) return nullptr;
+    if (!c.entries || c.entries->all_models_read) return nullptr;
     return c.entries->entry(c.entries->index.models, c.entries->models, id, read_model_entry);
 }
 
 const Hardware* find_hardware(const Catalog& c, std::string_view id) {
-    for (const auto& h : c.hardware)
+    const std::vector<Hardware>& read = c.entries && c.entries->all_hardware_read ? c.entries->all_hardware : c.hardware;
+    for (const auto& h : read)
         if (h.id == id) return &h;
-    if (!c.entries) return nullptr;
+    if (!c.entries || c.entries->all_hardware_read) return nullptr;
     return c.entries->entry(c.entries->index.hardware, c.entries->hardware, id, read_hardware_entry);
 }
 
