@@ -58,7 +58,8 @@ emscripten::val recommend_models(const std::string& scenario_json, int top);
 /// {hardwareId, hardwareName, devices, verdict, decodeTokS, memoryBytes, priceUsd}.
 emscripten::val recommend_hardware(const std::string& scenario_json);
 
-/// Catalog load status: "" when the embedded catalog is valid, else why not.
+/// Catalog status: "" when the embedded catalog opened and every entry read so far is valid, else
+/// why not (entries are read as they are used; the listings read them all).
 std::string catalog_error();
 
 }  // namespace headroom::wasm

@@ -10,6 +10,9 @@
   const IMPORTED = '__imported__';  // the model of an imported or pasted config.json (core's kImportedModel)
   const MAX_LINK_CONFIG_CHARS = 32 * 1024;  // core's kMaxShareModelConfigBytes: larger configs stay out of links
   const MIB = 1024 * 1024;
+  /// An integer with thousands commas, as toLocaleString('en-US') writes it: not that call itself,
+  /// whose first use loads the locale data (~150 ms on a cold page, the slowest part of the first answer).
+  const thousands = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
   let DEFAULTS = null;  // core's defaults: decodeShareLink('').state
 
   let core = null;
@@ -219,7 +222,7 @@
       `(${i.kvHeads} KV), ${(i.params / 1e9).toFixed(2)}B parameters` + (i.experts ? ` (${(i.activeParams / 1e9).toFixed(2)}B active)` : '') + '.';
     if (imported.weightsBytes > 0) {
       const fmt16 = checkpointFormat(imported.config);
-      text += ` Published checkpoint: ${imported.weightsBytes.toLocaleString('en-US')} bytes (${gib(imported.weightsBytes)})` +
+      text += ` Published checkpoint: ${thousands(imported.weightsBytes)} bytes (${gib(imported.weightsBytes)})` +
         (fmt16 ? `, used as the weights in ${fmt16}.` : '.');
     }
     $('import-status').textContent = text;
@@ -298,7 +301,7 @@
     $('prefill').textContent = fmt(p.prefill_tok_s, 'tok/s', 0);
     $('ttft').textContent = fmt(p.ttft_s, 's', 2);
     const w = p.workload || {};
-    $('max-context').textContent = w.max_context > 0 ? `${Math.round(w.max_context).toLocaleString('en-US')} tokens` : 'none';
+    $('max-context').textContent = w.max_context > 0 ? `${thousands(Math.round(w.max_context))} tokens` : 'none';
     $('max-users').textContent = typeof w.max_users === 'number' ? String(w.max_users) : '–';
     $('task').textContent = fmt(w.task_s, 's', 1);
     const tips = Array.isArray(p.suggestions) ? p.suggestions : [];
@@ -429,7 +432,7 @@
   }
 
   // --- GGUF file: read only the header, with File.slice, growing the slice as core asks ----------
-  const bytesText = (b) => `${Math.round(b).toLocaleString('en-US')} bytes (${gib(b)})`;
+  const bytesText = (b) => `${thousands(Math.round(b))} bytes (${gib(b)})`;
   async function readGgufHeader(file) {
     let size = Math.min(file.size, 8 * MIB);
     for (;;) {
@@ -480,7 +483,7 @@
     }
     gguf = { fileName: file.name, info };
     showGgufSummary(info);
-    let text = `Read the first ${size.toLocaleString('en-US')} of ${file.size.toLocaleString('en-US')} bytes.`;
+    let text = `Read the first ${thousands(size)} of ${thousands(file.size)} bytes.`;
     if (info.splitCount > 1) text += ` This file is one of ${info.splitCount} parts: the weights are estimated from the format.`;
     if (info.archError) {
       text += ` No estimate for it: ${info.archError}.`;
@@ -574,6 +577,8 @@
     });
     update();
     showMessage(linkProblem);
+    // Core reads catalog entries as they are used; the pickers have now read them all.
+    if (core.catalogError()) showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
     // Ready once the chart and explanations drawn after the first answer are there too (timers run
     // in order).
     setTimeout(() => { document.body.dataset.ready = 'true'; }, 0);

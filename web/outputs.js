@@ -6,6 +6,8 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const GIB = 1024 * 1024 * 1024;
+  /// Thousands commas without toLocaleString, whose first call loads the locale data (see app.js).
+  const thousands = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
   const MEASURED = '__measured__';
   const MAX_PINNED = 4;                // core's kMaxShareCompare
   const CHART_FIRST = 1024;            // the chart starts at 1k tokens of context
@@ -19,7 +21,7 @@
     const model = api.isFileModel(s) ? `File: ${api.fileName()}` : (api.models().find((m) => m.id === s.model) || {}).name || s.model;
     const hw = s.hardware === MEASURED ? `Measured: ${api.measuredName(profile)}` : (api.hardware().find((h) => h.id === s.hardware) || {}).name || s.hardware;
     return `${model} ${api.isFileModel(s) ? '' : s.quant + ' '}on ${hw}${s.gpus > 1 ? ` ×${s.gpus}` : ''}, ` +
-      `${s.engine}, ${Number(s.context).toLocaleString('en-US')} tokens, KV ${s.kv}, ${s.workload}`;
+      `${s.engine}, ${thousands(Number(s.context))} tokens, KV ${s.kv}, ${s.workload}`;
   }
   function hardwareInfo(s, profile) {
     if (s.hardware === MEASURED) {
@@ -81,7 +83,7 @@
     });
     table.replaceChildren(...points.map((q) => {
       const tr = document.createElement('tr');
-      for (const v of [q.c.toLocaleString('en-US'), q.decode === null ? '–' : q.decode.toFixed(1),
+      for (const v of [thousands(q.c), q.decode === null ? '–' : q.decode.toFixed(1),
         q.memory === null ? '–' : q.memory.toFixed(2), q.fits ? 'yes' : 'no']) {
         const td = document.createElement('td');
         td.textContent = v;

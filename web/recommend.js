@@ -5,6 +5,8 @@
 
 (function () {
   const GIB = 1024 * 1024 * 1024;
+  /// Thousands commas without toLocaleString, whose first call loads the locale data (see app.js).
+  const thousands = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
   const SHOWN = 10;   // rows shown before "Show all"
   const ALL = 1000;   // ask core for every model that runs well (the catalog holds about 130)
 
@@ -112,7 +114,7 @@
         const li = document.createElement('li');
         li.dataset.testid = testid;
         const devices = h.devices > 1 ? `${h.devices}x ` : '';
-        const price = h.priceUsd > 0 ? `, about $${Math.round(h.priceUsd).toLocaleString('en-US')}` : '';
+        const price = h.priceUsd > 0 ? `, about $${thousands(Math.round(h.priceUsd))}` : '';
         li.textContent = `${label}: ${devices}${h.hardwareName} (${(h.memoryBytes / GIB).toFixed(0)} GB${price}), ` +
           `${h.verdict.replace(/-/g, ' ')}, ${fmt(h.decodeTokS, 'tok/s')}`;
         return li;

@@ -282,7 +282,7 @@ std::vector<Suggestion> suggest(const ModelArch& arch, const Setup& setup, const
         const CatalogModel* self = find_model(*catalog, model_id);
         if (self && !self->family.empty()) {
             const int64_t own = count_params(arch).total;
-            for (const CatalogModel& m : catalog->models) {
+            for (const CatalogModel& m : all_models(*catalog)) {
                 if (m.id == self->id || m.family != self->family || count_params(m.arch).total >= own) continue;
                 consider(m.name + " instead", m.arch, setup);
             }

@@ -293,11 +293,12 @@ GgufTablesResult parse_gguf_tables(std::string_view gguf_json) {
 
 const GgufTables& builtin_gguf_tables() {
     static const GgufTables tables = [] {
-        // Only the "quants" part: parsing the whole catalog here doubled the page's start-up.
-        const std::string_view text = embedded_quants_json();
-        json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-        if (doc.is_discarded() || !doc.is_object() || !doc.contains("gguf")) return GgufTables{};
-        GgufTablesResult r = parse_tables(doc["gguf"]);
+        // Only the "quants" object's "gguf" tables: parsing the whole catalog here doubled the page's
+        // start-up, and the rest of "quants" (quality rows, format notes) was most of its first estimate.
+        const std::string_view text = detail::member_text(embedded_quants_json(), "gguf");
+        json g = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+        if (text.empty() || g.is_discarded()) return GgufTables{};
+        GgufTablesResult r = parse_tables(g);
         return r.ok() ? r.tables : GgufTables{};
     }();
     return tables;

@@ -122,6 +122,64 @@ inline bool read_string(const json& obj, const char* key, std::string& out, std:
     return true;
 }
 
+/// The text of one top-level member's value in a JSON object's text, found by a scan that skips the
+/// other members without parsing them (empty if absent or the text is not an object). For large
+/// trusted documents of which one part is needed: it checks nothing past the member it returns, and
+/// the caller parses what comes back. Keys are compared as written (no escapes decoded).
+inline std::string_view member_text(std::string_view t, std::string_view key) {
+    size_t i = 0;
+    const auto space = [&] {
+        while (i < t.size() && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t')) ++i;
+    };
+    const auto skip_string = [&] {  // t[i] is the opening quote
+        for (++i; i < t.size(); ++i) {
+            if (t[i] == '\\') ++i;
+            else if (t[i] == '"') return ++i, true;
+        }
+        return false;
+    };
+    const auto skip_value = [&] {
+        if (i >= t.size()) return false;
+        if (t[i] == '"') return skip_string();
+        if (t[i] != '{' && t[i] != '[') {  // a number, true, false or null
+            while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' && t[i] != '\n') ++i;
+            return true;
+        }
+        int depth = 0;
+        while (i < t.size()) {
+            const char c = t[i];
+            if (c == '"') {
+                if (!skip_string()) return false;
+                continue;
+            }
+            ++i;
+            if (c == '{' || c == '[') ++depth;
+            else if ((c == '}' || c == ']') && --depth == 0) return true;
+        }
+        return false;
+    };
+    space();
+    if (i >= t.size() || t[i] != '{') return {};
+    ++i;
+    for (;;) {
+        space();
+        if (i >= t.size() || t[i] != '"') return {};
+        const size_t name_at = i;
+        if (!skip_string()) return {};
+        const std::string_view name = t.substr(name_at + 1, i - name_at - 2);
+        space();
+        if (i >= t.size() || t[i] != ':') return {};
+        ++i;
+        space();
+        const size_t value_at = i;
+        if (!skip_value()) return {};
+        if (name == key) return t.substr(value_at, i - value_at);
+        space();
+        if (i >= t.size() || t[i] != ',') return {};
+        ++i;
+    }
+}
+
 }  // namespace headroom::detail
 
 namespace headroom {

@@ -54,7 +54,7 @@ double quality_proxy(const CatalogModel& m, const Catalog& c, const std::string&
 std::vector<ModelPick> recommend_models(const Catalog& catalog, const Setup& setup, const Workload& workload,
                                         size_t top) {
     std::vector<ModelPick> picks;
-    for (const CatalogModel& m : catalog.models) {
+    for (const CatalogModel& m : all_models(catalog)) {
         for (const std::string& name : formats_for(setup.engine)) {
             FormatResult f = find_weight_format(name);
             if (!f.ok()) continue;
@@ -82,7 +82,7 @@ std::vector<ModelPick> recommend_models(const Catalog& catalog, const Setup& set
 HardwareChoice recommend_hardware(const Catalog& catalog, const ModelArch& model, const Setup& setup,
                                   const Workload& workload) {
     HardwareChoice out;
-    for (const Hardware& hw : catalog.hardware) {
+    for (const Hardware& hw : all_hardware(catalog)) {
         for (int devices : {1, 2, 4, 8}) {
             Setup s = setup;
             s.hardware = hw;

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "headroom/embedded_catalog.h"
 #include "headroom/hardware.h"
 #include "headroom/model.h"
 #include "headroom/workload.h"
@@ -30,11 +32,20 @@ struct FormatQuality {
     double delta_ppl = 0;  ///< perplexity increase
 };
 
+namespace detail {
+struct CatalogEntries;
+}
+
 struct Catalog {
     std::vector<CatalogModel> models;
     std::vector<Hardware> hardware;
     std::vector<Workload> workloads;
     std::vector<FormatQuality> quality;
+    /// Only in a catalog from open_catalog(): the document and its index, from which the find_*
+    /// lookups parse each model, hardware entry or the quality rows the first time they are named.
+    /// Such a catalog's models, hardware and quality stay empty: go through all_models() and
+    /// all_hardware() below to list or sweep them (they read the rest on first use).
+    std::shared_ptr<detail::CatalogEntries> entries;
 };
 
 struct CatalogResult {
@@ -45,6 +56,23 @@ struct CatalogResult {
 
 /// Parses the catalog document (see embedded_catalog.h). Any bad entry is an error naming it.
 CatalogResult load_catalog(std::string_view catalog_json);
+
+/// A catalog for lookups only, read as it is used: the workloads now, each model or hardware entry
+/// and the quality rows when a find_* below first names them (the page's first answer needs two
+/// entries of ~270; parsing them all was most of its start-up). Every entry read is the one
+/// load_catalog() would give; a bad one is an error of its own lookup (entry_errors), not of the whole.
+/// `catalog_json` must outlive the catalog (the embedded document does). Not for concurrent use:
+/// lookups on it write what they read.
+CatalogResult open_catalog(std::string_view catalog_json, const EmbeddedCatalogIndex& index);
+
+/// Every model / hardware entry in document order: the vectors of a loaded catalog, or for an
+/// opened one every entry its index names, read on the first call (a bad one is left out and
+/// named in entry_errors).
+const std::vector<CatalogModel>& all_models(const Catalog& catalog);
+const std::vector<Hardware>& all_hardware(const Catalog& catalog);
+
+/// Errors met so far reading entries of an open_catalog() catalog (empty if none, or loaded whole).
+std::string entry_errors(const Catalog& catalog);
 
 /// Lookups by id (case-sensitive for models, as Hugging Face ids are); nullptr when absent.
 const CatalogModel* find_model(const Catalog& catalog, std::string_view id);
