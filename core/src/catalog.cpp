@@ -1,6 +1,7 @@
 // catalog.cpp: parsing the catalog document; every entry is checked, a bad one names itself.
 #include "headroom/catalog.h"
 
+#include <algorithm>
 #include <deque>
 
 #include "hardware_read.h"
@@ -91,6 +92,12 @@ bool read_hardware_entry(const json& e, Hardware& h, std::string& err) {
     return false;
 }
 
+bool read_model_entry(const json& e, CatalogModel& m, std::string& err) {
+    if (read_model(e, m, err)) return true;
+    err = "model '" + m.id + "': " + err;
+    return false;
+}
+
 }  // namespace
 
 namespace detail {
@@ -108,7 +115,12 @@ struct CatalogEntries {
     std::vector<Hardware> all_hardware;
     bool all_models_read = false;
     bool all_hardware_read = false;
-    std::string errors;  ///< entries that could not be read, each named
+    std::string errors;  ///< entries that could not be read, each named once
+
+    void note(const std::string& err) {
+        if (errors.find(err) != std::string::npos) return;  // a bad entry asked for again
+        errors += (errors.empty() ? "" : "; ") + err;
+    }
 
     /// Parses the entry at `s` as `T` by `read` into `out`; false (the error noted) if it is bad.
     template <class T, class Read>
@@ -116,7 +128,7 @@ struct CatalogEntries {
         std::string err;
         json e = detail::parse_json(text.substr(s.offset, s.length), err);
         if (err.empty() && read(e, out, err) && out.id == s.id) return true;
-        errors += (errors.empty() ? "" : "; ") + (err.empty() ? "entry '" + std::string(s.id) + "' does not hold its id" : err);
+        note(err.empty() ? "entry '" + std::string(s.id) + "' does not hold its id" : err);
         return false;
     }
 
@@ -135,24 +147,24 @@ struct CatalogEntries {
         return nullptr;
     }
 
-    /// Every index entry, in document order, parsed once into `all`.
+    /// Every index entry, in document order, into `all`: the ones a lookup already parsed are
+    /// copied from `parsed`, the rest parsed now.
     template <class T, class Read>
-    const std::vector<T>& every(std::span<const EmbeddedSpan> spans, std::vector<T>& all, bool& done, Read read) {
-        if (!done) {
-            done = true;
-            for (const EmbeddedSpan& s : spans) {
-                T x;
-                if (parse(s, x, read)) all.push_back(std::move(x));
-            }
+    const std::vector<T>& every(std::span<const EmbeddedSpan> spans, const std::deque<T>& parsed, std::vector<T>& all,
+                                bool& done, Read read) {
+        if (done) return all;
+        done = true;
+        for (const EmbeddedSpan& s : spans) {
+            auto seen = std::find_if(parsed.begin(), parsed.end(), [&](const T& x) { return x.id == s.id; });
+            T x;
+            if (seen != parsed.end()) all.push_back(*seen);
+            else if (parse(s, x, read)) all.push_back(std::move(x));
         }
         return all;
     }
 };
 
 }  // namespace detail
-
-namespace {
-}  // namespace
 
 CatalogResult load_catalog(std::string_view text) {
     CatalogResult r;
@@ -222,7 +234,7 @@ const FormatQuality* find_quality(const Catalog& c, std::string_view format) {
             std::string err;
             json q = detail::parse_json(e.text.substr(e.index.quants.offset, e.index.quants.length), err);
             if (err.empty() && q.is_object()) read_quality(q, e.quality, err);
-            if (!err.empty()) e.errors += (e.errors.empty() ? "" : "; ") + ("quants: " + err);
+            if (!err.empty()) e.note("quants: " + err);
         }
         rows = &e.quality;
     }
@@ -230,14 +242,6 @@ const FormatQuality* find_quality(const Catalog& c, std::string_view format) {
         if (q.format == format) return &q;
     return nullptr;
 }
-
-namespace {
-bool read_model_entry(const json& e, CatalogModel& m, std::string& err) {
-    if (read_model(e, m, err)) return true;
-    err = "model '" + m.id + "': " + err;
-    return false;
-}
-}  // namespace
 
 // Once everything was listed (all_models / all_hardware), lookups search that list rather than
 // parse an entry a second time.
@@ -260,13 +264,13 @@ const Hardware* find_hardware(const Catalog& c, std::string_view id) {
 const std::vector<CatalogModel>& all_models(const Catalog& c) {
     if (!c.entries) return c.models;
     detail::CatalogEntries& e = *c.entries;
-    return e.every(e.index.models, e.all_models, e.all_models_read, read_model_entry);
+    return e.every(e.index.models, e.models, e.all_models, e.all_models_read, read_model_entry);
 }
 
 const std::vector<Hardware>& all_hardware(const Catalog& c) {
     if (!c.entries) return c.hardware;
     detail::CatalogEntries& e = *c.entries;
-    return e.every(e.index.hardware, e.all_hardware, e.all_hardware_read, read_hardware_entry);
+    return e.every(e.index.hardware, e.hardware, e.all_hardware, e.all_hardware_read, read_hardware_entry);
 }
 
 const Workload* find_workload(const Catalog& c, std::string_view id) {

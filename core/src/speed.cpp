@@ -140,15 +140,16 @@ double experts_with_at_least(const SpeedParams& p, double tokens, int64_t thresh
     const double q = p.expert_share;
     if (p.experts <= 0 || q <= 0 || tokens < double(threshold)) return 0.0;
     if (q >= 1.0 || threshold <= 0) return 1.0;
-    // P(count < threshold), the binomial terms summed in log space: q^j (1-q)^(n-j) underflows
-    // a double for a 512-token micro-batch.
+    // P(count < threshold), each binomial term from the one before (C(n, j+1) / C(n, j) =
+    // (n - j) / (j + 1)), kept as a logarithm: q^j (1-q)^(n-j) underflows a double for a 512-token
+    // micro-batch. One log and one exp per term: this runs in every MoE prefill estimate.
     const double n = std::floor(tokens);
-    const double log_q = std::log(q), log_rest = std::log1p(-q), log_n = std::lgamma(n + 1);
+    const double log_odds = std::log(q) - std::log1p(-q);
+    double log_term = n * std::log1p(-q);  // j = 0: (1-q)^n
     double below = 0;
-    for (int64_t j = 0; j < threshold; ++j) {
-        const double jj = double(j);
-        below += std::exp(log_n - std::lgamma(jj + 1) - std::lgamma(n - jj + 1) + jj * log_q +
-                          (n - jj) * log_rest);
+    for (int64_t j = 0; j < threshold && double(j) <= n; ++j) {
+        below += std::exp(log_term);
+        log_term += std::log((n - double(j)) / double(j + 1)) + log_odds;
     }
     return std::clamp(1.0 - below, 0.0, 1.0);
 }
