@@ -34,7 +34,7 @@ dist: deps
 	cmake --preset wasm >/dev/null
 	cmake --build --preset wasm
 	rm -rf dist && mkdir -p dist
-	cp build/wasm/wasm/*.html build/wasm/wasm/*.js build/wasm/wasm/*.css build/wasm/wasm/headroom.wasm dist/
+	cd build/wasm/wasm && cp index.html style.css page.js sw.js headroom.wasm ../../../dist/
 	node tests/web/dist_check.mjs dist
 
 ## bench: every benchmark below; each prints its figures (none is pass/fail, none is in `test`)

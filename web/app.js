@@ -504,8 +504,9 @@
     requestAnimationFrame(() => setTimeout(() => { clearTimeout(fallback); resolve(); }, 0));
   });
 
-  async function start() {
-    core = await createHeadroom();
+  async function start(compiling, parsed) {
+    await parsed;
+    core = await compiling;
     performance.mark('headroom-core-ready');  // module compiled (tests/web/bench.mjs reads the marks)
     if (core.catalogError()) {
       showMessage(`The built-in catalog is broken: ${core.catalogError()}`);
@@ -591,5 +592,11 @@
     navigator.serviceWorker.register('sw.js').catch(() => { /* the page works without it */ });
   }
 
-  start().catch((e) => showMessage(`The page failed to start: ${e.message}`));
+  // page.js is an async script, so it may run before the document is all parsed: the module starts
+  // compiling at once, and the page touches the document once it is there. (As a deferred script it
+  // ran only after the document's DOMContentLoaded work, and the compile began ~50 ms later.)
+  const compiling = createHeadroom();
+  const parsed = document.readyState !== 'loading' ? Promise.resolve()
+    : new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
+  start(compiling, parsed).catch((e) => parsed.then(() => showMessage(`The page failed to start: ${e.message}`)));
 })();

@@ -3,10 +3,9 @@
 // and falls back to the copy when the network is gone. Other requests are left alone.
 'use strict';
 
-const CACHE = 'headroom-v1';
+const CACHE = 'headroom-v2';  // v2: the scripts became one page.js
 // Every file the page loads (tests/web/outputs.test.mjs checks this list against index.html).
-const FILES = ['./', 'index.html', 'style.css', 'headroom.js', 'headroom.wasm', 'chart.js', 'explain.js',
-  'compare.js', 'outputs.js', 'import.js', 'recommend.js', 'app.js'];
+const FILES = ['./', 'index.html', 'style.css', 'page.js', 'headroom.wasm'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting()));
