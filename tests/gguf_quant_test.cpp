@@ -233,6 +233,46 @@ TEST(Gguf, MetadataIsSmallAndCounted) {
     EXPECT_LT(w->metadata_bytes, 12'000'000);
 }
 
+TEST(Gguf, TensorListIsInQuantizeOrder) {
+    // llama-quantize's order: the non-block tensors first, then by block number, then by name.
+    const auto ts = gguf_tensor_list(arch_of(kLlama31_8B));
+    ASSERT_GT(ts.size(), 32u * 9);
+    EXPECT_EQ(ts.front().name, "output.weight");
+    for (size_t i = 1; i < ts.size(); ++i) {
+        const auto& x = ts[i - 1];
+        const auto& y = ts[i];
+        EXPECT_TRUE(x.layer < y.layer || (x.layer == y.layer && x.name < y.name)) << x.name << " then " << y.name;
+    }
+    // Block tensors share their traits across blocks (one name, one category and type).
+    EXPECT_EQ(tensor(ts, "blk.0.attn_v.weight")->category, GgufCategory::attn_v);
+    EXPECT_EQ(tensor(ts, "blk.31.attn_v.weight")->category, GgufCategory::attn_v);
+    EXPECT_EQ(tensor(ts, "blk.31.ffn_norm.weight")->type, "F32");
+    EXPECT_FALSE(tensor(ts, "blk.31.ffn_norm.weight")->quantizable);
+    EXPECT_EQ(tensor(ts, "blk.31.ffn_down.weight")->type, "F16");
+}
+
+TEST(Gguf, WeightsDoNotDependOnWhatWasAskedBefore) {
+    // A sweep asks for one model's formats in a row and core keeps the last model's tensor list:
+    // alternating models and formats must give the answers each gives on its own.
+    const ModelArch llama = arch_of(kLlama31_8B);
+    const ModelArch qwen = arch_of(R"({"model_type": "qwen3_moe", "num_hidden_layers": 48,
+        "hidden_size": 2048, "num_attention_heads": 32, "num_key_value_heads": 4, "head_dim": 128,
+        "intermediate_size": 6144, "moe_intermediate_size": 768, "num_experts": 128,
+        "num_experts_per_tok": 8, "vocab_size": 151936, "max_position_embeddings": 40960,
+        "tie_word_embeddings": false})");
+    const int64_t llama_q4 = gguf_weights(llama, "Q4_K_M")->file_bytes;
+    const int64_t qwen_q8 = gguf_weights(qwen, "Q8_0")->file_bytes;
+    const int64_t llama_q8 = gguf_weights(llama, "Q8_0")->file_bytes;
+    EXPECT_EQ(gguf_weights(qwen, "Q8_0")->file_bytes, qwen_q8);
+    EXPECT_EQ(gguf_weights(llama, "Q4_K_M")->file_bytes, llama_q4);
+    EXPECT_NE(llama_q4, llama_q8);
+    EXPECT_EQ(type_counts(typed(qwen, "Q4_K_M"))["Q4_K"], 289);
+    EXPECT_EQ(typed(llama, "Q4_K_M").size(), gguf_tensor_list(llama).size());
+    // Lookups take any case, as before.
+    EXPECT_EQ(find_tensor_type(builtin_gguf_tables(), "q4_k"), find_tensor_type(builtin_gguf_tables(), "Q4_K"));
+    EXPECT_EQ(find_tensor_type(builtin_gguf_tables(), "Q4_Q"), nullptr);
+}
+
 TEST(Gguf, ParseErrorsNameTheProblem) {
     GgufTablesResult bad = parse_gguf_tables(R"({"tensor_types": {"F16": {"block": 1, "bytes": 2}},
         "file_types": {"X": {"default": "F16", "stages": [[{"cat": ["attn_v"], "type": "F16",

@@ -69,7 +69,7 @@ std::vector<ModelPick> straightforward_picks(const Catalog& c, const headroom::S
         for (const std::string& f : formats) {
             headroom::Setup s = setup;
             s.format = find_weight_format(f).format;
-            const Assessment a = assess(m.arch, s, w, false);
+            const Assessment a = assess(m.arch, s, w, headroom::AssessDepth::verdict);
             if (a.verdict != Verdict::runs_well) continue;
             picks.push_back({m.id, m.name, f, a.verdict, a.figures.decode_tok_s, a.figures.ttft_s,
                              a.figures.headroom_bytes, quality_proxy(m, c, f)});

@@ -44,17 +44,28 @@
       showAll = !showAll;
       applyShowAll();
     });
+    /// Only the rows on show are built: the whole list is ~150 rows (~1,700 elements), and building
+    /// and laying them out after every hardware or context change took longer than the answer itself.
+    let picks = [];
     function applyShowAll() {
-      const rows = [...els.models.querySelectorAll('tr')];
-      rows.forEach((tr, i) => { tr.hidden = !showAll && i >= SHOWN; });
-      els.more.hidden = rows.length <= SHOWN;
-      els.more.textContent = showAll ? `Show the best ${SHOWN}` : `Show all ${rows.length}`;
+      const shown = showAll ? picks : picks.slice(0, SHOWN);
+      els.models.replaceChildren(...shown.map(row));
+      markCurrent();
+      els.more.hidden = picks.length <= SHOWN;
+      els.more.textContent = showAll ? `Show the best ${SHOWN}` : `Show all ${picks.length}`;
       els.more.setAttribute('aria-expanded', String(showAll));
+    }
+    let current = { model: null, quant: null };
+    function markCurrent() {
+      for (const tr of els.models.querySelectorAll('tr')) {
+        tr.classList.toggle('current', tr.dataset.model === current.model && tr.dataset.format === current.quant);
+      }
     }
 
     /// The recommendations for the scenario's hardware, devices, engine, KV type, context and
-    /// workload; `current` {model, quant} marks the row of the current choice.
-    function updateModels(scenario, current) {
+    /// workload; `choice` {model, quant} marks the row of the current choice.
+    function updateModels(scenario, choice) {
+      current = { model: choice.model, quant: choice.quant };
       const key = JSON.stringify([scenario.hardware, scenario.gpus, scenario.display, scenario.engine, scenario.kv_type,
         scenario.context, scenario.workload, scenario.prompt_tokens, scenario.gen_tokens]);
       if (key !== modelsKey) {
@@ -63,16 +74,16 @@
         const r = core.recommendModels(JSON.stringify(scenario), ALL);
         lastSweepMs = performance.now() - t0;
         render(r);
-      }
-      for (const tr of els.models.querySelectorAll('tr')) {
-        tr.classList.toggle('current', tr.dataset.model === current.model && tr.dataset.format === current.quant);
+      } else {
+        markCurrent();
       }
     }
 
     function render(r) {
       els.models.dataset.sweepMs = lastSweepMs.toFixed(1);
       if (r.error) {
-        els.models.replaceChildren();
+        picks = [];
+        applyShowAll();
         els.modelsStatus.textContent = `No recommendations for this setup: ${r.error}`;
         return;
       }
@@ -80,27 +91,29 @@
         ? 'No catalog model runs well on this hardware for this workload: try more devices, another engine, or a lighter workload.'
         : `${r.picks.length} catalog models run well here, each in its best such format, ranked by quality ` +
           `(size, generation, format loss), then speed, then headroom. Computed in ${lastSweepMs.toFixed(0)} ms. Pick one to see it in full.`;
-      els.models.replaceChildren(...r.picks.map((p, i) => {
-        const tr = document.createElement('tr');
-        tr.dataset.model = p.modelId;
-        tr.dataset.format = p.format;
-        tr.dataset.testid = 'rec-row';
-        const first = document.createElement('td');
-        // A real button: reachable with Tab and pressed with Enter or Space.
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.className = 'link';
-        b.textContent = `${i + 1}. ${p.modelName}`;
-        b.setAttribute('aria-label', `Select ${p.modelName} in ${p.format}`);
-        b.addEventListener('click', () => onPick(p.modelId, p.format));
-        first.append(b);
-        const verdict = cell(p.verdict.replace(/-/g, ' '));
-        verdict.className = 'verdict-cell ' + p.verdict;
-        tr.append(first, cell(p.format, 'rec-format'), verdict, cell(fmt(p.decodeTokS, 'tok/s'), 'rec-decode'),
-          cell(fmt(p.ttftS, 's', 2)), cell((p.headroomBytes / GIB).toFixed(1) + ' GiB'), cell(formatTradeoff(p), 'rec-tradeoff'));
-        return tr;
-      }));
+      picks = r.picks;
       applyShowAll();
+    }
+
+    function row(p, i) {
+      const tr = document.createElement('tr');
+      tr.dataset.model = p.modelId;
+      tr.dataset.format = p.format;
+      tr.dataset.testid = 'rec-row';
+      const first = document.createElement('td');
+      // A real button: reachable with Tab and pressed with Enter or Space.
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'link';
+      b.textContent = `${i + 1}. ${p.modelName}`;
+      b.setAttribute('aria-label', `Select ${p.modelName} in ${p.format}`);
+      b.addEventListener('click', () => onPick(p.modelId, p.format));
+      first.append(b);
+      const verdict = cell(p.verdict.replace(/-/g, ' '));
+      verdict.className = 'verdict-cell ' + p.verdict;
+      tr.append(first, cell(p.format, 'rec-format'), verdict, cell(fmt(p.decodeTokS, 'tok/s'), 'rec-decode'),
+        cell(fmt(p.ttftS, 's', 2)), cell((p.headroomBytes / GIB).toFixed(1) + ' GiB'), cell(formatTradeoff(p), 'rec-tradeoff'));
+      return tr;
     }
 
     /// The smallest and the cheapest catalog hardware for the scenario's model, format, engine and workload.

@@ -75,7 +75,7 @@ Setup workload_setup(const Setup& s, const Workload& w) {
     return out;
 }
 
-Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool capacity_figures) {
+Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, AssessDepth depth) {
     Assessment r;
     WorkloadFigures& f = r.figures;
     const Setup s = workload_setup(base, w);
@@ -87,7 +87,8 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     f.headroom_share = m.capacity_bytes > 0 ? double(f.headroom_bytes) / double(m.capacity_bytes) : 0;
 
     // Capacity: the longest context for the workload's users, and the most users at its context.
-    if (capacity_figures) {
+    const bool full = depth == AssessDepth::full;
+    if (full) {
         const int64_t ctx_cap = std::max<int64_t>(a.max_context > 0 ? a.max_context : 1 << 20, s.context);
         f.max_context = std::max<int64_t>(0, largest_fitting(memory_constants::kMinimalContext, ctx_cap, [&](int64_t c) {
             return memory_at(a, s, fixed, c, s.batch).fits;
@@ -124,19 +125,19 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
         r.limiting = "memory";
         if (!detail::offloads_layers(s.engine)) {
             r.verdict = Verdict::wont_fit;
-            r.reasons.push_back("The model needs " + gib(double(minimal.total_bytes)) + " but " + s.engine +
+            if (full) r.reasons.push_back("The model needs " + gib(double(minimal.total_bytes)) + " but " + s.engine +
                                 " may use " + gib(double(minimal.capacity_bytes)) +
                                 ", and it does not run layers from system RAM.");
         } else if (s.hardware.unified_memory || s.hardware.backend == "cpu" || host_needed > host) {
             r.verdict = Verdict::wont_fit;
-            r.reasons.push_back("The model needs " + gib(double(minimal.total_bytes)) + " but the device offers " +
+            if (full) r.reasons.push_back("The model needs " + gib(double(minimal.total_bytes)) + " but the device offers " +
                                 gib(double(minimal.capacity_bytes)) +
                                 (s.hardware.unified_memory || s.hardware.backend == "cpu"
                                      ? "; there is no other memory to spill to."
                                      : ", and the " + gib(host_needed) + " left for system RAM does not fit there either."));
         } else {
             r.verdict = Verdict::spills_to_cpu;
-            r.reasons.push_back(std::to_string(minimal.offloaded_layers) + " of " + std::to_string(a.layers) +
+            if (full) r.reasons.push_back(std::to_string(minimal.offloaded_layers) + " of " + std::to_string(a.layers) +
                                 " layers must run from system RAM (" + gib(spilled) +
                                 "): it runs, at system-memory speed.");
         }
@@ -149,30 +150,30 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
         if (on_host > host) {
             r.verdict = Verdict::wont_fit;
             r.limiting = "memory";
-            r.reasons.push_back("The routed experts need " + gib(on_host) + " of system RAM, more than the " +
+            if (full) r.reasons.push_back("The routed experts need " + gib(on_host) + " of system RAM, more than the " +
                                 gib(host) + " it can spare.");
             return r;
         }
-        r.reasons.push_back("Routed experts (" + gib(double(m.host_expert_bytes)) +
+        if (full) r.reasons.push_back("Routed experts (" + gib(double(m.host_expert_bytes)) +
                             ") run from system RAM on the CPU; the rest is on the GPU.");
     }
     // 2. Does the workload's context for its users fit?
     if (!m.fits) {
         r.verdict = Verdict::too_tight;
         r.limiting = w.concurrency > 1 && memory_at(a, s, fixed, s.context, 1).fits ? "concurrency" : "context";
-        r.reasons.push_back("The weights fit, but " + tokens(s.context) + " tokens of context for " +
+        if (full) r.reasons.push_back("The weights fit, but " + tokens(s.context) + " tokens of context for " +
                             std::to_string(s.batch) + (s.batch == 1 ? " user" : " users") + " do not: " + need() + ".");
-        if (f.max_context > 0)
+        if (full && f.max_context > 0)
             r.reasons.push_back("Longest context that fits for " + std::to_string(s.batch) +
                                 (s.batch == 1 ? " user: " : " users: ") + tokens(f.max_context) + " tokens.");
-        if (w.concurrency > 1)
+        if (full && w.concurrency > 1)
             r.reasons.push_back("Users that fit at " + tokens(s.context) + " tokens: " + std::to_string(f.max_users) + ".");
         return r;
     }
     if (f.headroom_share < kSafeHeadroomShare) {
         r.verdict = Verdict::too_tight;
         r.limiting = "memory";
-        r.reasons.push_back("Fits with only " + gib(double(f.headroom_bytes)) + " (" + num(100 * f.headroom_share) +
+        if (full) r.reasons.push_back("Fits with only " + gib(double(f.headroom_bytes)) + " (" + num(100 * f.headroom_share) +
                             "%) to spare: " + need() + ".");
         return r;
     }
@@ -197,6 +198,7 @@ Assessment assess(const ModelArch& a, const Setup& base, const Workload& w, bool
     const bool slow_decode = f.decode_tok_s < w.good_decode_tok_s;
     const bool slow_prefill = w.good_ttft_s > 0 && f.ttft_s > w.good_ttft_s;
     if (lvl > 0) r.limiting = slow_decode || !slow_prefill ? (s.batch > 1 ? "concurrency" : "bandwidth") : "compute";
+    if (!full) return r;
     std::string speed = num(f.decode_tok_s) + " tok/s" + (s.batch > 1 ? " per user for " + std::to_string(s.batch) + " users" : "");
     // With a cached prefix this is a later turn's wait, not the page's "Time to first token" figure
     // for the whole prompt: say so, or the two figures on screen look contradictory.

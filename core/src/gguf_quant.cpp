@@ -305,6 +305,10 @@ const GgufTables& builtin_gguf_tables() {
 }
 
 const GgufTensorType* find_tensor_type(const GgufTables& t, std::string_view name) {
+    // A catalog sweep looks up every tensor's type, nearly always spelled as in the table: try that
+    // first, then tt.name == upper(name) as before.
+    for (const auto& tt : t.tensor_types)
+        if (tt.name == name) return &tt;
     const std::string key = upper(name);
     for (const auto& tt : t.tensor_types)
         if (tt.name == key) return &tt;
@@ -338,6 +342,17 @@ std::string llama_cpp_arch(const ModelArch& a) {
 
 std::vector<GgufPlannedTensor> gguf_tensor_list(const ModelArch& a) {
     std::vector<GgufPlannedTensor> out;
+    // A block tensor's category, quantizability and converter type follow from its name after the
+    // "blk.N." prefix (no pattern below can match that prefix) and its dimensions: worked out once
+    // per name and reused for every block, as the name searches were most of building the list.
+    struct Traits {
+        std::string suffix;
+        int dims;
+        GgufCategory category;
+        bool quantizable;
+        std::string type;
+    };
+    std::vector<Traits> block_traits;
     auto add = [&](std::string name, std::initializer_list<int64_t> shape, int layer) {
         GgufPlannedTensor t;
         t.name = std::move(name);
@@ -346,13 +361,30 @@ std::vector<GgufPlannedTensor> gguf_tensor_list(const ModelArch& a) {
         int d = 0;
         for (int64_t v : shape) t.ne[static_cast<size_t>(d++)] = v;
         t.layer = layer;
-        t.category = category_of(t.name, a.tied_embeddings);
-        t.quantizable = allows_quantization(t.name, t.dims);
-        // convert_hf_to_gguf.py writes 1-D tensors, norms and expert routers as F32.
-        const bool f32 = t.dims == 1 || t.name.find("_norm") != std::string::npos ||
-                         t.name.find("ffn_gate_inp") != std::string::npos || !t.quantizable;
-        t.type = f32 ? "F32" : "F16";
-        if (t.elements() > 0) out.push_back(std::move(t));
+        if (t.elements() <= 0) return;
+        const std::string_view suffix =
+            layer >= 0 ? std::string_view(t.name).substr(t.name.find('.', 4) + 1) : std::string_view(t.name);
+        const Traits* known = nullptr;
+        if (layer >= 0)
+            for (const Traits& tr : block_traits)
+                if (tr.dims == t.dims && tr.suffix == suffix) {
+                    known = &tr;
+                    break;
+                }
+        if (known) {
+            t.category = known->category;
+            t.quantizable = known->quantizable;
+            t.type = known->type;
+        } else {
+            t.category = category_of(t.name, a.tied_embeddings);
+            t.quantizable = allows_quantization(t.name, t.dims);
+            // convert_hf_to_gguf.py writes 1-D tensors, norms and expert routers as F32.
+            const bool f32 = t.dims == 1 || t.name.find("_norm") != std::string::npos ||
+                             t.name.find("ffn_gate_inp") != std::string::npos || !t.quantizable;
+            t.type = f32 ? "F32" : "F16";
+            if (layer >= 0) block_traits.push_back({std::string(suffix), t.dims, t.category, t.quantizable, t.type});
+        }
+        out.push_back(std::move(t));
     };
     const int64_t E = a.hidden, V = a.vocab, H = a.heads, KV = a.kv_heads, d = a.head_dim;
     const bool neox = is_neox(a);
@@ -450,18 +482,48 @@ std::vector<GgufPlannedTensor> gguf_tensor_list(const ModelArch& a) {
             if (neox) add(b + "ffn_down.bias", {E}, i);
         }
     }
-    // llama-quantize walks llama_model_loader::weights_map: by block number, then name.
-    std::stable_sort(out.begin(), out.end(), [](const GgufPlannedTensor& x, const GgufPlannedTensor& y) {
-        return x.layer != y.layer ? x.layer < y.layer : x.name < y.name;
-    });
+    // llama-quantize walks llama_model_loader::weights_map: by block number, then name. The list is
+    // built block by block in increasing number (the non-block tensors, -1, first), so sorting each
+    // block's run by name gives that order with far fewer comparisons than sorting the whole list.
+    for (auto first = out.begin(); first != out.end();) {
+        auto last = std::find_if(first, out.end(), [&](const GgufPlannedTensor& t) { return t.layer != first->layer; });
+        // Names in a block share the "blk.N." prefix: compare what follows it.
+        const size_t prefix = first->layer >= 0 ? first->name.find('.', 4) + 1 : 0;
+        std::stable_sort(first, last, [prefix](const GgufPlannedTensor& x, const GgufPlannedTensor& y) {
+            return x.name.compare(prefix, std::string::npos, y.name, prefix, std::string::npos) < 0;
+        });
+        first = last;
+    }
     return out;
 }
 
-std::vector<GgufPlannedTensor> gguf_assign_types(const ModelArch& a, const GgufFtype& ft,
-                                          const GgufTables& tables, const GgufQuantOptions& opt) {
-    std::vector<GgufPlannedTensor> tensors = gguf_tensor_list(a);
+namespace {
+
+/// gguf_tensor_list of the last architecture asked for on this thread. A catalog sweep tries the
+/// weight formats of one model one after another, and building the list (hundreds of named
+/// tensors, sorted by name) was two thirds of each format's weights (perf on bench_recommend).
+const std::vector<GgufPlannedTensor>& last_tensor_list(const ModelArch& a) {
+    thread_local ModelArch last_arch;
+    thread_local std::vector<GgufPlannedTensor> last;
+    thread_local bool held = false;
+    if (!held || !(last_arch == a)) {
+        last = gguf_tensor_list(a);
+        last_arch = a;
+        held = true;
+    }
+    return last;
+}
+
+/// The type llama-quantize gives each of `tensors` (in order) in file type `ft`: views of names
+/// held by `tables` or by the tensors themselves, so nothing is copied per tensor.
+std::vector<std::string_view> assigned_type_names(const ModelArch& a, const std::vector<GgufPlannedTensor>& tensors,
+                                                  const GgufFtype& ft, const GgufTables& tables,
+                                                  const GgufQuantOptions& opt) {
+    std::vector<std::string_view> types;
+    types.reserve(tensors.size());
+    for (const GgufPlannedTensor& t : tensors) types.emplace_back(t.type);
     const GgufTensorType* def = find_tensor_type(tables, ft.default_type);
-    if (!def) return tensors;
+    if (!def) return types;
     const bool quantized = def->block > 1;
     const bool imatrix = opt.imatrix.value_or(
         std::find(tables.imatrix_required.begin(), tables.imatrix_required.end(), ft.name) !=
@@ -477,30 +539,52 @@ std::vector<GgufPlannedTensor> gguf_assign_types(const ModelArch& a, const GgufF
     for (const auto& t : tensors)
         if (attn_v_like(t.category) && t.quantizable) ++n_wv;
     int i_wv = 0, counter_down = 0;
+    auto in = [](const std::vector<std::string>& v, std::string_view s) {
+        return std::find(v.begin(), v.end(), s) != v.end();
+    };
+    // The chosen types are views of the tables' own names, so one name is one address: the last
+    // lookup is reused while the address stays (string compares against the table were a fifth of
+    // a catalog sweep in WASM).
+    const char* last_name = nullptr;
+    size_t last_size = 0;
+    const GgufTensorType* last_type = nullptr;
+    auto type_of = [&](std::string_view name) {
+        if (name.data() != last_name || name.size() != last_size) {
+            last_type = find_tensor_type(tables, name);
+            last_name = name.data();
+            last_size = name.size();
+        }
+        return last_type;
+    };
+    // Each rule's conditions on the model and the run alone (architecture, importance matrix, GQA,
+    // experts, size class), decided once instead of for every tensor the rule is tried on.
+    std::vector<std::vector<char>> model_holds(ft.stages.size());
+    for (size_t s = 0; s < ft.stages.size(); ++s)
+        for (const GgufRule& r : ft.stages[s]) {
+            const GgufRuleCondition& w = r.when;
+            const bool ok = (w.arch.empty() || in(w.arch, arch)) && (w.arch_not.empty() || !in(w.arch_not, arch)) &&
+                            (!w.imatrix || imatrix == *w.imatrix) && (!w.gqa_min || gqa >= *w.gqa_min) &&
+                            (!w.experts_min || a.moe.experts >= *w.experts_min) &&
+                            (!w.experts_eq || a.moe.experts == *w.experts_eq) &&
+                            (w.size_class.empty() || w.size_class == size_class);
+            model_holds[s].push_back(ok);
+        }
 
-    for (GgufPlannedTensor& t : tensors) {
+    for (size_t k = 0; k < tensors.size(); ++k) {
+        const GgufPlannedTensor& t = tensors[k];
         if (!t.quantizable) continue;
         if (!quantized) {
-            t.type = def->name;
+            types[k] = def->name;
             continue;
         }
         const bool v_like = attn_v_like(t.category);
         const int i = v_like ? i_wv : t.layer;
         const int n = v_like ? n_wv : a.layers;
-        std::string type = def->name;
+        std::string_view type = def->name;
+        // The conditions on the tensor and on the type chosen so far; the rest is in model_holds.
         auto holds = [&](const GgufRuleCondition& w) {
-            auto in = [](const std::vector<std::string>& v, const std::string& s) {
-                return std::find(v.begin(), v.end(), s) != v.end();
-            };
-            if (!w.arch.empty() && !in(w.arch, arch)) return false;
-            if (!w.arch_not.empty() && in(w.arch_not, arch)) return false;
             if (!w.from_types.empty() && !in(w.from_types, type)) return false;
             if (w.ncols_not_divisible && (t.ne[0] % def->block != 0) != *w.ncols_not_divisible) return false;
-            if (w.imatrix && imatrix != *w.imatrix) return false;
-            if (w.gqa_min && !(gqa >= *w.gqa_min)) return false;
-            if (w.experts_min && !(a.moe.experts >= *w.experts_min)) return false;
-            if (w.experts_eq && a.moe.experts != *w.experts_eq) return false;
-            if (!w.size_class.empty() && w.size_class != size_class) return false;
             if (w.more_bits && use_more_bits(i, n) != *w.more_bits) return false;
             if (w.index_below && !(i < *w.index_below)) return false;
             if (w.layer_below_eighth && (i < n / 8) != *w.layer_below_eighth) return false;
@@ -513,11 +597,12 @@ std::vector<GgufPlannedTensor> gguf_assign_types(const ModelArch& a, const GgufF
         };
         for (size_t s = 0; s < ft.stages.size(); ++s) {
             if (t.category == GgufCategory::output && s > 0) break;  // output has its own branch
-            for (const GgufRule& r : ft.stages[s]) {
+            for (size_t ri = 0; ri < ft.stages[s].size(); ++ri) {
+                const GgufRule& r = ft.stages[s][ri];
                 const bool cat = (r.any_category && t.category != GgufCategory::output) ||
                                  std::find(r.categories.begin(), r.categories.end(), t.category) !=
                                      r.categories.end();
-                if (cat && holds(r.when)) {
+                if (cat && model_holds[s][ri] && holds(r.when)) {
                     if (!r.type.empty()) type = r.type;
                     break;
                 }
@@ -526,14 +611,24 @@ std::vector<GgufPlannedTensor> gguf_assign_types(const ModelArch& a, const GgufF
         if (v_like) ++i_wv;
         if (t.category == GgufCategory::ffn_down) ++counter_down;
         // tensor_type_fallback: rows that are not a whole number of blocks.
-        const GgufTensorType* tt = find_tensor_type(tables, type);
+        const GgufTensorType* tt = type_of(type);
         if (tt && t.ne[0] % tt->block != 0) {
-            auto fb = tables.fallback.find(type);
+            auto fb = tables.fallback.find(std::string(type));
             const GgufTensorType* f = fb != tables.fallback.end() ? find_tensor_type(tables, fb->second) : nullptr;
-            type = (f && t.ne[0] % f->block == 0) ? f->name : "F16";
+            type = (f && t.ne[0] % f->block == 0) ? std::string_view(f->name) : std::string_view("F16");
         }
-        t.type = type;
+        types[k] = type;
     }
+    return types;
+}
+
+}  // namespace
+
+std::vector<GgufPlannedTensor> gguf_assign_types(const ModelArch& a, const GgufFtype& ft,
+                                          const GgufTables& tables, const GgufQuantOptions& opt) {
+    std::vector<GgufPlannedTensor> tensors = last_tensor_list(a);
+    const std::vector<std::string_view> types = assigned_type_names(a, tensors, ft, tables, opt);
+    for (size_t k = 0; k < tensors.size(); ++k) tensors[k].type = std::string(types[k]);
     return tensors;
 }
 
@@ -561,10 +656,19 @@ std::optional<GgufWeights> gguf_weights(const ModelArch& a, std::string_view fil
                                         const GgufTables& tables, const GgufQuantOptions& opt) {
     const GgufFtype* ft = find_file_type(tables, file_type);
     if (!ft) return std::nullopt;
-    const std::vector<GgufPlannedTensor> tensors = gguf_assign_types(a, *ft, tables, opt);
+    const std::vector<GgufPlannedTensor>& tensors = last_tensor_list(a);
+    const std::vector<std::string_view> types = assigned_type_names(a, tensors, *ft, tables, opt);
     GgufWeights w;
-    for (const GgufPlannedTensor& t : tensors) {
-        const GgufTensorType* tt = find_tensor_type(tables, t.type);
+    std::string_view last_type;
+    const GgufTensorType* tt = nullptr;
+    for (size_t k = 0; k < tensors.size(); ++k) {
+        const GgufPlannedTensor& t = tensors[k];
+        // Each type is a view of one table name (or of the tensor's own converter type): a run of
+        // one type is looked up once.
+        if (!tt || types[k].data() != last_type.data() || types[k].size() != last_type.size()) {
+            tt = find_tensor_type(tables, types[k]);
+            last_type = types[k];
+        }
         if (!tt) return std::nullopt;
         const int64_t bytes = gguf_tensor_bytes(*tt, t.elements());
         w.tensor_bytes += (bytes + mc::kGgufAlignment - 1) / mc::kGgufAlignment * mc::kGgufAlignment;

@@ -62,7 +62,7 @@ std::vector<ModelPick> recommend_models(const Catalog& catalog, const Setup& set
             s.format = f.format;
             s.weights_file_bytes = 0;
             if (cannot_run_well(m.arch, s)) continue;
-            const Assessment a = assess(m.arch, s, workload, /*capacity_figures=*/false);
+            const Assessment a = assess(m.arch, s, workload, AssessDepth::verdict);
             if (a.verdict != Verdict::runs_well) continue;
             // Formats are tried most bits first: the first that runs well is this model's best.
             picks.push_back({m.id, m.name, name, a.verdict, a.figures.decode_tok_s, a.figures.ttft_s,
@@ -88,7 +88,7 @@ HardwareChoice recommend_hardware(const Catalog& catalog, const ModelArch& model
             s.hardware = hw;
             s.devices = devices;
             if (cannot_run_well(model, s)) continue;
-            const Assessment a = assess(model, s, workload, /*capacity_figures=*/false);
+            const Assessment a = assess(model, s, workload, AssessDepth::verdict);
             if (a.verdict != Verdict::runs_well) continue;
             HardwarePick p{hw.id, hw.name, devices, a.verdict, a.figures.decode_tok_s,
                            hw.memory_bytes * devices, hw.price_usd * devices};

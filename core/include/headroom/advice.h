@@ -16,12 +16,17 @@ namespace headroom {
 /// asks for is kept).
 Setup workload_setup(const Setup& setup, const Workload& workload);
 
+/// How much of an assessment to work out.
+enum class AssessDepth {
+    full,     ///< verdict, limiting factor, figures, longest context, most users and reasons
+    verdict,  ///< verdict, limiting factor and speed and headroom figures: what a catalog sweep ranks
+              ///< by (no capacity search; no reasons text, whose number formatting was ~10% of a sweep)
+};
+
 /// Runs memory and speed for the workload and judges them: verdict, limiting factor, reasons and
 /// the workload's figures. Headroom under kSafeHeadroomShare of capacity counts as too tight.
-/// Without `capacity_figures` the longest context and most users are not searched for (sweeps
-/// over the whole catalog need only the verdict).
 Assessment assess(const ModelArch& arch, const Setup& setup, const Workload& workload,
-                  bool capacity_figures = true);
+                  AssessDepth depth = AssessDepth::full);
 
 /// Share of capacity below which a setup is too tight: context growth, fragmentation and other
 /// programs need room (llama.cpp's --fit keeps 1 GiB per device for the same reason).
