@@ -362,8 +362,7 @@ std::vector<GgufPlannedTensor> gguf_tensor_list(const ModelArch& a) {
         for (int64_t v : shape) t.ne[static_cast<size_t>(d++)] = v;
         t.layer = layer;
         if (t.elements() <= 0) return;
-        const std::string_view suffix =
-            layer >= 0 ? std::string_view(t.name).substr(t.name.find('.', 4) + 1) : std::string_view(t.name);
+        const std::string_view suffix = layer >= 0 ? std::string_view(t.name).substr(t.name.find('.', 4) + 1) : "";
         const Traits* known = nullptr;
         if (layer >= 0)
             for (const Traits& tr : block_traits)
@@ -499,6 +498,28 @@ std::vector<GgufPlannedTensor> gguf_tensor_list(const ModelArch& a) {
 
 namespace {
 
+/// find_tensor_type for a stream of chosen types that are views of the tables' own names (or of a
+/// tensor's converter type): one name is one address, so the last lookup is reused while the
+/// address stays. String compares against the table were a fifth of a catalog sweep in WASM.
+class TypeLookup {
+public:
+    explicit TypeLookup(const GgufTables& tables) : tables_(tables) {}
+    const GgufTensorType* operator()(std::string_view name) {
+        if (!looked_up_ || name.data() != last_.data() || name.size() != last_.size()) {
+            type_ = find_tensor_type(tables_, name);
+            last_ = name;
+            looked_up_ = true;
+        }
+        return type_;
+    }
+
+private:
+    const GgufTables& tables_;
+    std::string_view last_;
+    const GgufTensorType* type_ = nullptr;
+    bool looked_up_ = false;
+};
+
 /// gguf_tensor_list of the last architecture asked for on this thread. A catalog sweep tries the
 /// weight formats of one model one after another, and building the list (hundreds of named
 /// tensors, sorted by name) was two thirds of each format's weights (perf on bench_recommend).
@@ -542,20 +563,7 @@ std::vector<std::string_view> assigned_type_names(const ModelArch& a, const std:
     auto in = [](const std::vector<std::string>& v, std::string_view s) {
         return std::find(v.begin(), v.end(), s) != v.end();
     };
-    // The chosen types are views of the tables' own names, so one name is one address: the last
-    // lookup is reused while the address stays (string compares against the table were a fifth of
-    // a catalog sweep in WASM).
-    const char* last_name = nullptr;
-    size_t last_size = 0;
-    const GgufTensorType* last_type = nullptr;
-    auto type_of = [&](std::string_view name) {
-        if (name.data() != last_name || name.size() != last_size) {
-            last_type = find_tensor_type(tables, name);
-            last_name = name.data();
-            last_size = name.size();
-        }
-        return last_type;
-    };
+    TypeLookup type_of(tables);
     // Each rule's conditions on the model and the run alone (architecture, importance matrix, GQA,
     // experts, size class), decided once instead of for every tensor the rule is tried on.
     std::vector<std::vector<char>> model_holds(ft.stages.size());
@@ -659,16 +667,10 @@ std::optional<GgufWeights> gguf_weights(const ModelArch& a, std::string_view fil
     const std::vector<GgufPlannedTensor>& tensors = last_tensor_list(a);
     const std::vector<std::string_view> types = assigned_type_names(a, tensors, *ft, tables, opt);
     GgufWeights w;
-    std::string_view last_type;
-    const GgufTensorType* tt = nullptr;
+    TypeLookup type_of(tables);
     for (size_t k = 0; k < tensors.size(); ++k) {
         const GgufPlannedTensor& t = tensors[k];
-        // Each type is a view of one table name (or of the tensor's own converter type): a run of
-        // one type is looked up once.
-        if (!tt || types[k].data() != last_type.data() || types[k].size() != last_type.size()) {
-            tt = find_tensor_type(tables, types[k]);
-            last_type = types[k];
-        }
+        const GgufTensorType* tt = type_of(types[k]);
         if (!tt) return std::nullopt;
         const int64_t bytes = gguf_tensor_bytes(*tt, t.elements());
         w.tensor_bytes += (bytes + mc::kGgufAlignment - 1) / mc::kGgufAlignment * mc::kGgufAlignment;
